@@ -1,0 +1,8 @@
+import type { Identity } from '../subgraphs/kit/identity';
+
+export interface GatewayContext {
+  identity: Identity;
+  requestId: string;
+  /** The identity signed for the subgraphs, minted at most once per request. */
+  internalIdentity: () => Promise<string>;
+}

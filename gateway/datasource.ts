@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../subgraphs/kit/errors';
+import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../subgraphs/kit/identity';
+import type { GatewayContext } from './context';
+
+/**
+ * How the gateway calls one subgraph: with the caller's identity signed for the subgraphs, the
+ * request id for the logs, and a deadline. @apollo/gateway has no timeout of its own; without one
+ * a hung subgraph would hang every query that touches it.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    readonly serviceName: string,
+    url: string,
+    private readonly timeoutMs: number,
+  ) {
+    super({ url });
+    this.fetcher = ((input: string, init: RequestInit) =>
+      fetch(input, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })) as unknown as typeof this.fetcher;
+  }
+
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    const headers = options.request.http?.headers;
+    if (!headers) return;
+    const context = options.context as Partial<GatewayContext>;
+    // Health checks and schema loads carry no user: they go anonymous.
+    if (context.internalIdentity) headers.set(IDENTITY_HEADER, await context.internalIdentity());
+    headers.set(REQUEST_ID_HEADER, context.requestId ?? randomUUID());
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      // Thrown here, the error lands in the response beside the other subgraphs' data.
+      throw new GraphQLError(this.describe(error), {
+        extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: this.serviceName },
+      });
+    }
+  }
+
+  private describe(error: unknown): string {
+    const name = (error as { name?: string })?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return `子图 ${this.serviceName} 响应超时（超过 ${this.timeoutMs} 毫秒），其余数据照常返回，请稍后重试`;
+    }
+    const status = (error as { extensions?: { response?: { status?: number } } })?.extensions?.response?.status;
+    if (status) return `子图 ${this.serviceName} 返回 HTTP ${status}，其余数据照常返回`;
+    return `子图 ${this.serviceName} 暂时无法访问，其余数据照常返回，请稍后重试`;
+  }
+}

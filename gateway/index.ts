@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Config } from '../subgraphs/kit/config';
+import { ErrorCode, formatError } from '../subgraphs/kit/errors';
+import { createHttpHandler, listen, sendJson, type RunningServer } from '../subgraphs/kit/http';
+import { REQUEST_ID_HEADER, signInternalIdentity } from '../subgraphs/kit/identity';
+import { createLogger, type Logger } from '../subgraphs/kit/logger';
+import { createAuthenticator } from './auth';
+import type { GatewayContext } from './context';
+import { SubgraphDataSource } from './datasource';
+import { IDE_ASSET_PREFIX, ideAsset, ideLandingPagePlugin } from './ide';
+import { createLimitRules, DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits';
+import { supergraphFromFile } from './supergraph';
+
+export interface ServiceEndpoint {
+  name: string;
+  url: string;
+}
+
+export interface GatewayOptions {
+  services: ServiceEndpoint[];
+  /** How often the supergraph file is polled for changes. */
+  supergraphPollMs?: number;
+  log?: Logger;
+}
+
+export interface Gateway {
+  apollo: ApolloServer<GatewayContext>;
+  listen(port: number, host?: string): Promise<RunningServer>;
+  /** Supergraph loaded and every subgraph answering. */
+  readiness(): Promise<{ ready: boolean; subgraphs: Record<string, string> }>;
+  stop(): Promise<void>;
+}
+
+const EXAMPLE_QUERY = `# 亲清赣商 · qinqing-hub — 先在下方 Headers 中填入 npm run token 打印的令牌
+query 部门目录 {
+  departments(regionCode: "360732") {
+    code
+    shortName
+    functions
+  }
+}
+`;
+
+/** graphql-js reports the token limit in English as a parse error; say it like the other limits. */
+function formatGatewayError(limits: QueryLimits) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (/Document contains more than \d+ tokens/.test(formatted.message)) {
+      return {
+        message: `查询过长：超过 ${limits.maxTokens} 个词法单元的上限，请精简查询或拆分为多个请求`,
+        extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'tokens', max: limits.maxTokens },
+      };
+    }
+    return formatError(formatted, error);
+  };
+}
+
+/** One line per operation: who, what, how long, which errors — with the request id the subgraphs log too. */
+function requestLogPlugin(log: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, errors, contextValue: ctx }) {
+          log.info('graphql request', {
+            requestId: ctx.requestId,
+            operationName,
+            role: ctx.identity.role,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+            errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+          });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The gateway: authenticates the caller, limits what a query may cost, plans it over the
+ * committed supergraph and calls the subgraphs with the identity signed for them.
+ */
+export async function createGateway(config: Config, options: GatewayOptions): Promise<Gateway> {
+  const log = options.log ?? createLogger(config.logLevel, { service: 'gateway' });
+  const limits: QueryLimits = {
+    ...DEFAULT_QUERY_LIMITS,
+    ...Object.fromEntries(Object.entries(config.queryLimits).filter(([, v]) => v !== undefined)),
+  };
+  const endpoints = new Map(options.services.map((s) => [s.name, s.url]));
+  const supergraph = supergraphFromFile(config.supergraphPath, log, options.supergraphPollMs);
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph,
+    // The committed supergraph carries placeholder URLs; where each subgraph lives is deployment config.
+    buildService: ({ name, url }) => new SubgraphDataSource(name, endpoints.get(name) ?? url!, config.subgraphTimeoutMs),
+    logger: {
+      debug: (m) => log.debug(String(m)),
+      info: (m) => log.info(String(m)),
+      warn: (m) => log.warn(String(m)),
+      error: (m) => log.error(String(m)),
+    },
+  });
+  const authenticate = await createAuthenticator(config.jwt);
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: formatGatewayError(limits),
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    validationRules: createLimitRules(limits),
+    parseOptions: { maxTokens: limits.maxTokens },
+    plugins: [
+      config.production ? ApolloServerPluginLandingPageDisabled() : ideLandingPagePlugin({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY }),
+      requestLogPlugin(log),
+    ],
+  });
+  await apollo.start();
+
+  const context = async (req: IncomingMessage): Promise<GatewayContext> => {
+    const incomingId = req.headers[REQUEST_ID_HEADER];
+    const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
+    try {
+      const identity = await authenticate(req.headers.authorization);
+      let signed: Promise<string> | undefined;
+      return { identity, requestId, internalIdentity: () => (signed ??= signInternalIdentity(identity, config.internalSecret)) };
+    } catch (error) {
+      Object.assign((error as { extensions: Record<string, unknown> }).extensions, { http: { status: 401 } });
+      throw error;
+    }
+  };
+
+  async function readiness() {
+    const subgraphs: Record<string, string> = {};
+    await Promise.all(
+      options.services.map(async ({ name, url }) => {
+        try {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: '{ __typename }' }),
+            signal: AbortSignal.timeout(Math.min(config.subgraphTimeoutMs, 2000)),
+          });
+          subgraphs[name] = response.ok ? 'ok' : `HTTP ${response.status}`;
+        } catch (error) {
+          subgraphs[name] = (error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable';
+        }
+      }),
+    );
+    const ready = supergraph.loaded() && Object.values(subgraphs).every((s) => s === 'ok');
+    return { ready, subgraphs };
+  }
+
+  const handler = createHttpHandler<GatewayContext>({
+    apollo,
+    log,
+    context,
+    routes: {
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      '/ready': async (_req, res) => {
+        const state = await readiness();
+        sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'not ready', ...state });
+      },
+      ...(config.production
+        ? {}
+        : {
+            [IDE_ASSET_PREFIX]: (req, res) => {
+              const asset = ideAsset(new URL(req.url ?? '/', 'http://local').pathname);
+              if (!asset) return sendJson(res, 404, { error: 'not found' });
+              res.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'public, max-age=86400' });
+              res.end(asset.body);
+            },
+          }),
+    },
+  });
+
+  let running: RunningServer | undefined;
+  return {
+    apollo,
+    readiness,
+    async listen(port, host = config.host) {
+      running = await listen(handler, port, host);
+      return running;
+    },
+    async stop() {
+      await running?.close();
+      await apollo.stop();
+    },
+  };
+}

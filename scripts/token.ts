@@ -1,0 +1,40 @@
+import { signDevToken } from '../gateway/auth';
+import { loadConfig } from '../subgraphs/kit/config';
+import { parseCreditCode } from '../subgraphs/kit/credit-code';
+import { Roles } from '../subgraphs/kit/identity';
+
+/**
+ * `npm run token -- --role ROLE [--credit-code X] [--department CODE] [--region CODE] [--expires 8h]`
+ * prints a dev token signed with the configured secret, for the IDE's Authorization header.
+ */
+function main(): Promise<void> | void {
+  const args = new Map<string, string>();
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) {
+    if (!argv[i].startsWith('--') || argv[i + 1] === undefined) return usage(`unexpected argument ${argv[i]}`);
+    args.set(argv[i].slice(2), argv[i + 1]);
+  }
+  const role = args.get('role')?.toUpperCase();
+  if (!role || !(Roles as readonly string[]).includes(role)) return usage(`--role must be one of ${Roles.join(', ')}`);
+  const creditCode = args.get('credit-code');
+  if (role === 'ENTERPRISE' && !creditCode) return usage('ENTERPRISE tokens need --credit-code');
+  const region = args.get('region') ?? (role === 'ENTERPRISE' || role === 'AUDITOR' ? undefined : '360732');
+  return signDevToken(
+    loadConfig().jwt,
+    { role, creditCode: creditCode ? parseCreditCode(creditCode) : undefined, department: args.get('department'), region },
+    args.get('expires') ?? '8h',
+  ).then((token) => {
+    process.stdout.write(`${token}\n`);
+    process.stderr.write(`IDE Headers: {"Authorization": "Bearer ${token}"}\n`);
+  });
+}
+
+function usage(problem: string): void {
+  process.stderr.write(`${problem}\nusage: npm run token -- --role ROLE [--credit-code CODE] [--department 360732-TAX] [--region 360732] [--expires 8h]\n`);
+  process.exitCode = 2;
+}
+
+Promise.resolve(main()).catch((error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,20 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { encodeSet } from '../../kit/set-column';
+import { DEPARTMENTS, REGIONS } from '../directory.data';
+import { Department, Region } from '../directory.entity';
+import { Enterprise, EnterpriseScale } from '../enterprise.entity';
+import { DEMO_ENTERPRISE_COUNT, generateEnterprises } from './generate';
+
+/** Reference data always (upserted, so edits to directory.data.ts reach running deployments); demo enterprises once. */
+export async function seedEnterprises(em: EntityManager, { demo }: { demo: boolean }): Promise<void> {
+  for (const region of REGIONS) await em.upsert(Region, region);
+  for (const { functions, ...department } of DEPARTMENTS) {
+    await em.upsert(Department, { ...department, functionList: encodeSet(functions) });
+  }
+  if (!demo || (await em.count(Enterprise, {})) > 0) return;
+  for (const seed of generateEnterprises({ count: DEMO_ENTERPRISE_COUNT })) {
+    const { tags, scale, ...rest } = seed;
+    em.create(Enterprise, { ...rest, scale: scale as EnterpriseScale, tagList: encodeSet(tags) });
+  }
+  await em.flush();
+}

@@ -1,0 +1,206 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { CreditCodeScalar } from '../kit/credit-code';
+import { AppError, ErrorCode, forbidden } from '../kit/errors';
+import {
+  assertCanReadEnterpriseRecord,
+  regionCovers,
+  regionPrefix,
+  requireAuthenticated,
+  requireWriter,
+  type Identity,
+} from '../kit/identity';
+import { maskBankAccount, maskIdNumber, maskPersonName } from '../kit/mask';
+import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
+import { setContains, encodeSet } from '../kit/set-column';
+import type { Context } from '../kit/subgraph';
+import { Region } from './directory.entity';
+import { departmentAbbr } from './directory.data';
+import { Enterprise } from './enterprise.entity';
+import { EnterpriseFilter, RegisterEnterpriseInput } from './enterprise.input';
+import { findIndustry } from './industry';
+import type { EnterpriseLoaders } from './loaders';
+import { registrationProblems } from './enterprise.validation';
+
+type Ctx = Context<EnterpriseLoaders>;
+
+@ObjectType({ description: '法定代表人。无权查看者得到脱敏后的姓名与证件号。' })
+class LegalRepresentative {
+  @Field({ description: '姓名' })
+  name!: string;
+
+  @Field({ description: '身份证号码' })
+  idNumber!: string;
+
+  @Field({ description: '是否已脱敏' })
+  masked!: boolean;
+}
+
+@ObjectType({ description: '企业银行账户（兑付用）。仅兑付部门与企业本身可见完整账号。' })
+class BankAccount {
+  @Field({ description: '开户银行' })
+  bankName!: string;
+
+  @Field({ description: '账号' })
+  accountNumber!: string;
+
+  @Field({ description: '是否已脱敏' })
+  masked!: boolean;
+}
+
+@ObjectType({ description: '国民经济行业分类（GB/T 4754-2017）' })
+class Industry {
+  @Field({ description: '代码，如 C39' })
+  code!: string;
+
+  @Field({ description: '大类名称' })
+  name!: string;
+
+  @Field({ description: '门类字母，如 C' })
+  section!: string;
+
+  @Field({ description: '门类名称，如 制造业' })
+  sectionName!: string;
+}
+
+const EnterpriseConnection = ConnectionType(Enterprise, 'Enterprise', '企业分页列表');
+
+const MAX_PAGE = 100;
+const isSelf = (identity: Identity, enterprise: Enterprise) =>
+  identity.role === 'ENTERPRISE' && identity.creditCode === enterprise.creditCode;
+
+/** The legal representative's identity is personal data: the enterprise, the intake window and the payer need it. */
+const seesLegalRepresentative = (identity: Identity, enterprise: Enterprise) =>
+  isSelf(identity, enterprise) || identity.role === 'WINDOW_CLERK' || identity.role === 'APPROVAL_BUREAU';
+
+/** The full account number is for paying: the payer and the enterprise itself. */
+const seesBankAccount = (identity: Identity, enterprise: Enterprise) =>
+  isSelf(identity, enterprise) || identity.role === 'APPROVAL_BUREAU';
+
+/** What part of the registry a caller may list: themselves, their region, or (auditor) all of it. */
+function scopeFilter(identity: Identity): FilterQuery<Enterprise> {
+  requireAuthenticated(identity);
+  if (identity.role === 'ENTERPRISE') return { creditCode: identity.creditCode };
+  if (identity.role === 'AUDITOR') return {};
+  return { regionCode: { $like: `${regionPrefix(identity.region!)}%` } };
+}
+
+function filterQuery(identity: Identity, filter: EnterpriseFilter = {}): FilterQuery<Enterprise> {
+  const conditions: FilterQuery<Enterprise>[] = [scopeFilter(identity)];
+  if (filter.regionCode) {
+    if (identity.region && identity.role !== 'AUDITOR' && identity.role !== 'ENTERPRISE' && !regionCovers(identity.region, filter.regionCode)) {
+      throw forbidden(`无权查看地区 ${filter.regionCode} 的企业：您所属地区为 ${identity.region}`);
+    }
+    conditions.push({ regionCode: { $like: `${regionPrefix(filter.regionCode)}%` } });
+  }
+  if (filter.industry) {
+    if (!/^[A-T](\d{2})?$/.test(filter.industry)) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `行业筛选应为门类字母（A–T）或门类+大类（如 C39），收到“${filter.industry}”`);
+    }
+    conditions.push({ industryCode: filter.industry.length === 1 ? { $like: `${filter.industry}%` } : filter.industry });
+  }
+  if (filter.scale) conditions.push({ scale: filter.scale });
+  if (filter.tag) conditions.push({ tagList: { $like: setContains(filter.tag) } });
+  if (filter.nameContains) conditions.push({ name: { $like: `%${filter.nameContains.replace(/[%_\\]/g, '')}%` } });
+  return { $and: conditions };
+}
+
+@Resolver(() => Enterprise)
+export class EnterpriseResolver {
+  @Query(() => Enterprise, { nullable: true, description: '按统一社会信用代码查询一家企业（企业只能查本企业；工作人员限本地区）' })
+  async enterprise(@Arg('creditCode', () => CreditCodeScalar) creditCode: string, @Ctx() ctx: Ctx): Promise<Enterprise | null> {
+    requireAuthenticated(ctx.identity);
+    if (ctx.identity.role === 'ENTERPRISE' && ctx.identity.creditCode !== creditCode) {
+      throw forbidden('企业用户只能查看本企业的数据');
+    }
+    const enterprise = await ctx.loaders.enterprise.load(creditCode);
+    if (enterprise) assertCanReadEnterpriseRecord(ctx.identity, enterprise);
+    return enterprise;
+  }
+
+  @Query(() => EnterpriseConnection, { description: '企业列表（游标分页，按信用代码排序），范围限调用者可见的企业' })
+  async enterprises(
+    @Arg('filter', () => EnterpriseFilter, { nullable: true }) filter: EnterpriseFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Ctx,
+  ) {
+    return paginate(ctx.em, Enterprise, filterQuery(ctx.identity, filter ?? {}), {
+      key: 'creditCode',
+      first: page.first,
+      after: page.after,
+      max: MAX_PAGE,
+    });
+  }
+
+  @FieldResolver(() => LegalRepresentative, { description: '法定代表人（按权限脱敏）' })
+  legalRepresentative(@Root() enterprise: Enterprise, @Ctx() ctx: Ctx): LegalRepresentative {
+    const visible = seesLegalRepresentative(ctx.identity, enterprise);
+    return {
+      name: visible ? enterprise.legalRepresentative : maskPersonName(enterprise.legalRepresentative),
+      idNumber: visible ? enterprise.legalRepresentativeIdNumber : maskIdNumber(enterprise.legalRepresentativeIdNumber),
+      masked: !visible,
+    };
+  }
+
+  @FieldResolver(() => BankAccount, { description: '兑付账户（按权限脱敏）' })
+  bankAccount(@Root() enterprise: Enterprise, @Ctx() ctx: Ctx): BankAccount {
+    const visible = seesBankAccount(ctx.identity, enterprise);
+    return {
+      bankName: enterprise.bankName,
+      accountNumber: visible ? enterprise.bankAccount : maskBankAccount(enterprise.bankAccount),
+      masked: !visible,
+    };
+  }
+
+  @FieldResolver(() => Region, { description: '所在地区' })
+  async region(@Root() enterprise: Enterprise, @Ctx() ctx: Ctx): Promise<Region | null> {
+    return ctx.loaders.region.load(enterprise.regionCode);
+  }
+
+  @FieldResolver(() => Industry, { nullable: true, description: '行业' })
+  industry(@Root() enterprise: Enterprise): Industry | null {
+    const found = findIndustry(enterprise.industryCode);
+    return found ? { code: found.code, name: found.name, section: found.section, sectionName: found.sectionName } : null;
+  }
+
+  @Mutation(() => Enterprise, { description: '登记企业（市场监管部门系统或管理员）。所有问题一次性列出；失败时不写入任何数据。' })
+  async registerEnterprise(@Arg('input', () => RegisterEnterpriseInput) input: RegisterEnterpriseInput, @Ctx() ctx: Ctx): Promise<Enterprise> {
+    const identity = ctx.identity;
+    requireWriter(identity, 'ADMIN', 'DEPARTMENT_SYSTEM');
+    if (identity.role === 'DEPARTMENT_SYSTEM' && departmentAbbr(identity.department ?? '') !== 'SAMR') {
+      throw forbidden('只有市场监管部门的业务系统可以登记企业');
+    }
+    const problems = registrationProblems(input);
+    if (identity.region && !regionCovers(identity.region, input.regionCode)) {
+      problems.push({ field: 'regionCode', message: `不能登记到其他地区：您所属地区为 ${identity.region}` });
+    }
+    const region = await ctx.loaders.region.load(input.regionCode);
+    if (!region) problems.push({ field: 'regionCode', message: `平台上没有地区代码 ${input.regionCode}` });
+    if (problems.length) {
+      throw new AppError(ErrorCode.BAD_USER_INPUT, `企业登记信息有 ${problems.length} 处问题：${problems.map((p) => p.message).join('；')}`, { problems });
+    }
+    const existing = await ctx.em.findOne(Enterprise, { $or: [{ creditCode: input.creditCode }, { name: input.name.trim() }] });
+    if (existing) {
+      throw new AppError(ErrorCode.ALREADY_EXISTS, existing.creditCode === input.creditCode
+        ? `统一社会信用代码 ${input.creditCode} 已登记为“${existing.name}”`
+        : `企业名称“${existing.name}”已被 ${existing.creditCode} 使用`, { creditCode: existing.creditCode });
+    }
+    const enterprise = ctx.em.create(Enterprise, {
+      creditCode: input.creditCode,
+      name: input.name.trim(),
+      legalRepresentative: input.legalRepresentative.trim(),
+      legalRepresentativeIdNumber: input.legalRepresentativeIdNumber,
+      registeredOn: input.registeredOn,
+      regionCode: input.regionCode,
+      industryCode: input.industryCode,
+      scale: input.scale,
+      tagList: encodeSet(input.tags),
+      address: input.address.trim(),
+      bankName: input.bankName.trim(),
+      bankAccount: input.bankAccount,
+    });
+    await ctx.em.flush();
+    ctx.log.info('enterprise registered', { creditCode: enterprise.creditCode, by: identity.subject });
+    return enterprise;
+  }
+}

@@ -1,0 +1,43 @@
+import { parseCreditCode } from '../kit/credit-code';
+import { assertCanReadEnterpriseRecord } from '../kit/identity';
+import { defineSubgraph, type Context } from '../kit/subgraph';
+import { seedEnterprises } from './demo/seed';
+import { DepartmentResolver, RegionResolver } from './directory.resolver';
+import { Department, Region } from './directory.entity';
+import { Enterprise } from './enterprise.entity';
+import { EnterpriseResolver } from './enterprise.resolver';
+import { createEnterpriseLoaders, type EnterpriseLoaders } from './loaders';
+import { postgresqlMigrations, sqliteMigrations } from './migrations';
+
+type Ctx = Context<EnterpriseLoaders>;
+
+/**
+ * 企业库 — the enterprise registry (县市场监管局) and the platform directory of regions and
+ * departments. Owns `Enterprise`, `Department` and `Region`; other subgraphs extend them by key.
+ */
+export const enterprisesSubgraph = defineSubgraph<EnterpriseLoaders>({
+  name: 'enterprises',
+  owner: '县市场监管局（企业登记）/ 县行政审批局（平台目录）',
+  resolvers: [EnterpriseResolver, DepartmentResolver, RegionResolver],
+  entities: [Enterprise, Department, Region],
+  migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
+  createLoaders: (em) => createEnterpriseLoaders(em),
+  seed: seedEnterprises,
+  referenceResolvers: {
+    // The gateway sends every reference of a query in one _entities call; the loader turns them
+    // into one SELECT. Representations are `_Any`, so the credit code is validated here too.
+    Enterprise: {
+      async __resolveReference(reference: { creditCode: string }, ctx: Ctx) {
+        const enterprise = await ctx.loaders.enterprise.load(parseCreditCode(reference.creditCode));
+        if (enterprise) assertCanReadEnterpriseRecord(ctx.identity, enterprise);
+        return enterprise;
+      },
+    },
+    Department: {
+      __resolveReference: (reference: { code: string }, ctx: Ctx) => ctx.loaders.department.load(reference.code),
+    },
+    Region: {
+      __resolveReference: (reference: { code: string }, ctx: Ctx) => ctx.loaders.region.load(reference.code),
+    },
+  } as never,
+});

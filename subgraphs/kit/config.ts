@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+/** Signing keys that only exist so `npm start` works out of the box; production refuses them. */
+export const DEV_JWT_SECRET = 'qinqing-hub-dev-only-jwt-secret-change-me-in-production';
+export const DEV_INTERNAL_SECRET = 'qinqing-hub-dev-only-internal-identity-secret-change-me';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(4000),
+    /** Subgraph i (in registry order) listens on SUBGRAPH_PORT_BASE + i when run in one process. */
+    SUBGRAPH_PORT_BASE: port.optional(),
+    DATA_DIR: z.string().min(1).default('data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for the embedded SQLite default)')
+      .optional(),
+    DEMO_DATA: bool.optional(),
+    SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+    JWT_JWKS_URL: z.url().optional(),
+    JWT_ISSUER: z.string().min(1).default('qinqing-hub'),
+    JWT_AUDIENCE: z.string().min(1).default('qinqing-hub'),
+    INTERNAL_IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SUBGRAPH_TIMEOUT_MS: positiveInt.default(3000),
+    QUERY_MAX_DEPTH: positiveInt.optional(),
+    QUERY_MAX_ALIASES: positiveInt.optional(),
+    QUERY_MAX_COST: positiveInt.optional(),
+    QUERY_MAX_TOKENS: positiveInt.optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!env.INTERNAL_IDENTITY_SECRET) need('INTERNAL_IDENTITY_SECRET', 'required in production (the dev secret is public)');
+    if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) {
+      need('JWT_JWKS_URL', 'production needs JWT_JWKS_URL, JWT_PUBLIC_KEY or JWT_SECRET to verify callers');
+    }
+    if (!env.DATABASE_URL) need('DATABASE_URL', 'production runs on PostgreSQL, not the embedded SQLite');
+  });
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  production: boolean;
+  host: string;
+  port: number;
+  subgraphPortBase: number;
+  /** `SUBGRAPH_<NAME>_URL` overrides, for pieces deployed apart. */
+  subgraphUrls: Record<string, string>;
+  dataDir: string;
+  databaseUrl?: string;
+  demoData: boolean;
+  supergraphPath: string;
+  jwt: { secret?: string; publicKey?: string; jwksUrl?: string; issuer: string; audience: string };
+  internalSecret: string;
+  subgraphTimeoutMs: number;
+  queryLimits: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once, listing every problem at once so a deployment is fixed in one go. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems: string[] = [];
+  const subgraphUrls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
+    if (!match || value === undefined) continue;
+    if (!/^https?:\/\//.test(value)) problems.push(`${key}: must be an http(s) URL, got "${value}"`);
+    subgraphUrls[match[1].toLowerCase().replace(/_/g, '-')] = value;
+  }
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  }
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    production: e.NODE_ENV === 'production',
+    host: e.HOST,
+    port: e.PORT,
+    subgraphPortBase: e.SUBGRAPH_PORT_BASE ?? (e.PORT === 0 ? 0 : e.PORT + 1),
+    subgraphUrls,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    demoData: e.DEMO_DATA ?? e.NODE_ENV !== 'production',
+    supergraphPath: e.SUPERGRAPH_PATH,
+    jwt: {
+      secret: e.JWT_SECRET ?? (e.JWT_PUBLIC_KEY || e.JWT_JWKS_URL ? undefined : DEV_JWT_SECRET),
+      publicKey: e.JWT_PUBLIC_KEY,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+    },
+    internalSecret: e.INTERNAL_IDENTITY_SECRET ?? DEV_INTERNAL_SECRET,
+    subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
+    queryLimits: {
+      maxDepth: e.QUERY_MAX_DEPTH,
+      maxAliases: e.QUERY_MAX_ALIASES,
+      maxCost: e.QUERY_MAX_COST,
+      maxTokens: e.QUERY_MAX_TOKENS,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

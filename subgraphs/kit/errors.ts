@@ -1,0 +1,87 @@
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+
+/**
+ * Every error a user can see has a stable `extensions.code` (clients branch on it) and a message a
+ * person can act on, in Chinese because the people reading it are Chinese.
+ * The codes are the contract; messages may improve.
+ */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  INVALID_CREDIT_CODE: 'INVALID_CREDIT_CODE',
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  CALENDAR_NOT_PUBLISHED: 'CALENDAR_NOT_PUBLISHED',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The one error class the code throws on purpose. `details` land in extensions for machines. */
+export class AppError extends GraphQLError {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message, { extensions: { code, ...details } });
+    this.name = 'AppError';
+  }
+}
+
+export const unauthenticated = (message = '请先登录：此数据需要身份认证') =>
+  new AppError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = '无权访问：您的角色或所属地区不能查看或修改此数据') =>
+  new AppError(ErrorCode.FORBIDDEN, message);
+export const notFound = (what: string, key: string) =>
+  new AppError(ErrorCode.NOT_FOUND, `未找到${what}：${key}`, { key });
+export const badInput = (message: string, details: Record<string, unknown> = {}) =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, details);
+
+/** Codes that are safe to show as they are; anything else is an internal failure. */
+const PUBLIC_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Walks the originalError chain: a scalar's or resolver's AppError is wrapped by graphql-js. */
+function findAppCode(error: unknown): { code: string; message: string; extensions: Record<string, unknown> } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof GraphQLError && current !== error && typeof current.extensions?.code === 'string') {
+      return { code: current.extensions.code as string, message: current.message, extensions: current.extensions };
+    }
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
+/**
+ * Apollo `formatError` for every server in the graph: keeps stable codes, lifts an inner AppError
+ * (e.g. a CreditCode scalar refusing a variable) to the top, and hides internals.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const inner = findAppCode(error);
+  if (inner && inner.code !== formatted.extensions?.code) {
+    return { ...formatted, message: inner.message, extensions: { ...formatted.extensions, ...inner.extensions } };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_CODES.has(code)) return formatted;
+  const original = (error as { originalError?: { name?: string } })?.originalError;
+  if (original?.name === 'NotFoundError') {
+    return { ...formatted, message: '未找到所请求的数据', extensions: { code: ErrorCode.NOT_FOUND } };
+  }
+  return {
+    message: '服务内部错误，请稍后重试；如持续出现请联系平台运维并提供请求编号',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

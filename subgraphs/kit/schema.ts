@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { GraphQLSchema, parse, specifiedDirectives } from 'graphql';
+import { buildSchema, createResolversMap } from 'type-graphql';
+import type { SubgraphDefinition } from './subgraph';
+
+/**
+ * The federation version and the directives our subgraphs may use. One list for the whole graph:
+ * a subgraph that needs another directive adds it here, so every subgraph speaks the same dialect.
+ */
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", ' +
+  'import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@override", "@interfaceObject"])';
+
+/**
+ * Builds a subgraph's federated schema from its type-graphql classes. Nobody writes `_service` or
+ * `_entities` by hand: buildSubgraphSchema adds them from the `@key` directives on the classes.
+ */
+export async function buildFederatedSchema(definition: SubgraphDefinition<any>): Promise<GraphQLSchema> {
+  const typeGraphqlSchema = await buildSchema({
+    resolvers: definition.resolvers,
+    orphanedTypes: definition.orphanedTypes,
+    // Federation directives are declared by @link, not by type-graphql; composition validates them.
+    skipCheck: true,
+    directives: [...specifiedDirectives],
+    validate: false,
+  });
+  const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
+  const resolvers = createResolversMap(typeGraphqlSchema) as Record<string, any>;
+  for (const [typeName, entityResolvers] of Object.entries(definition.referenceResolvers ?? {})) {
+    resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...entityResolvers };
+  }
+  return buildSubgraphSchema({ typeDefs, resolvers });
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/core';
+import type { GraphQLSchema } from 'graphql';
+import type { Config } from './config';
+import { formatError } from './errors';
+import { createHttpHandler, listen, sendJson, type RunningServer } from './http';
+import { IDENTITY_HEADER, REQUEST_ID_HEADER, verifyInternalIdentity } from './identity';
+import { createLogger, type Logger } from './logger';
+import { buildFederatedSchema } from './schema';
+import type { Context, SubgraphDefinition } from './subgraph';
+
+export interface SubgraphServer {
+  name: string;
+  schema: GraphQLSchema;
+  apollo: ApolloServer<Context<any>>;
+  /** Builds a context as a request with these headers would get; for in-process tests. */
+  contextFor(headers: Record<string, string | undefined>): Promise<Context<any>>;
+  listen(port: number, host?: string): Promise<RunningServer>;
+  stop(): Promise<void>;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Factory, apart from any entrypoint: returns a subgraph server over an open database, ready to
+ * `listen(0)` in a test or on its configured port in `main.ts`.
+ */
+export async function createSubgraphServer(
+  definition: SubgraphDefinition<any>,
+  orm: MikroORM,
+  config: Pick<Config, 'internalSecret' | 'logLevel' | 'production'>,
+  log: Logger = createLogger(config.logLevel, { service: definition.name }),
+): Promise<SubgraphServer> {
+  const schema = await buildFederatedSchema(definition);
+  const apollo = new ApolloServer<Context<any>>({
+    schema,
+    formatError,
+    // Subgraphs are reached through the gateway only; they have no IDE of their own.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    introspection: !config.production,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+
+  const contextFor = async (headers: Record<string, string | undefined>): Promise<Context<any>> => {
+    const requestId = headers[REQUEST_ID_HEADER] ?? randomUUID();
+    const identity = await verifyInternalIdentity(headers[IDENTITY_HEADER], config.internalSecret);
+    const em = orm.em.fork();
+    return {
+      em,
+      identity,
+      requestId,
+      loaders: definition.createLoaders(em, identity),
+      log: log.child({ requestId }),
+    };
+  };
+
+  const handler = createHttpHandler<Context<any>>({
+    apollo,
+    log,
+    context: async (req) => {
+      try {
+        return await contextFor({
+          [REQUEST_ID_HEADER]: header(req, REQUEST_ID_HEADER),
+          [IDENTITY_HEADER]: header(req, IDENTITY_HEADER),
+        });
+      } catch (error) {
+        // A forged identity is refused with 401 and logged: somebody is calling us directly.
+        log.warn('refused request with invalid identity', { requestId: header(req, REQUEST_ID_HEADER) });
+        Object.assign((error as { extensions: Record<string, unknown> }).extensions, { http: { status: 401 } });
+        throw error;
+      }
+    },
+    routes: {
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+    },
+  });
+
+  let running: RunningServer | undefined;
+  return {
+    name: definition.name,
+    schema,
+    apollo,
+    contextFor,
+    async listen(port, host = '127.0.0.1') {
+      running = await listen(handler, port, host);
+      return running;
+    },
+    async stop() {
+      await running?.close();
+      await apollo.stop();
+    },
+  };
+}

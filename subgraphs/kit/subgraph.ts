@@ -1,0 +1,47 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { MigrationObject } from '@mikro-orm/core';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
+import type { NonEmptyArray } from 'type-graphql';
+import type { Identity } from './identity';
+import type { Logger } from './logger';
+
+/** What a resolver sees: built fresh for every request, never shared between requests. */
+export interface Context<L = unknown> {
+  em: EntityManager;
+  loaders: L;
+  identity: Identity;
+  requestId: string;
+  log: Logger;
+}
+
+/**
+ * Everything the kit needs to know about a subgraph. A subgraph folder exports one of these from
+ * its `index.ts`; the kit turns it into a schema, a database and a server.
+ */
+export interface SubgraphDefinition<L = unknown> {
+  /** Stable name: the service name in the supergraph, the SQLite file, the PostgreSQL schema. */
+  name: string;
+  /** Who owns it, for people reading `schema/` and the README. */
+  owner: string;
+  /** type-graphql resolver classes. */
+  resolvers: NonEmptyArray<Function>;
+  /** Types no resolver returns directly but the schema must carry (e.g. entity stubs). */
+  orphanedTypes?: Function[];
+  /** Federation entity resolvers: `{ Enterprise: { __resolveReference } }`. Batch them via loaders. */
+  referenceResolvers?: GraphQLResolverMap<Context<L>>;
+  /** MikroORM entities stored by this subgraph, in its own database/schema. */
+  entities: Function[];
+  /** Committed migrations per driver; PostgreSQL is the source of truth. */
+  migrations: { sqlite: MigrationObject[]; postgresql: MigrationObject[] };
+  /** Per-request DataLoaders. */
+  createLoaders(em: EntityManager, identity: Identity): L;
+  /**
+   * Runs at every start, in one transaction: reference data every deployment needs and, with
+   * `demo`, deterministic demo data. Must leave existing data alone (idempotent).
+   */
+  seed?(em: EntityManager, options: { demo: boolean }): Promise<void>;
+}
+
+export function defineSubgraph<L>(definition: SubgraphDefinition<L>): SubgraphDefinition<L> {
+  return definition;
+}

@@ -1,0 +1,78 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { Args, Arg, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
+import { forbidden } from '../kit/errors';
+import { canReadEnterpriseRecord, regionCovers, regionPrefix, requireAuthenticated, type Identity } from '../kit/identity';
+import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
+import type { Context } from '../kit/subgraph';
+import { EnterpriseReference } from './enterprise.reference';
+import type { TaxLoaders } from './loaders';
+import { TaxCreditRating, TaxProfile } from './tax-profile.entity';
+
+type Ctx = Context<TaxLoaders>;
+
+/** Taxpayer information is confidential (税收征管法 §8): the front-desk window does not need it. */
+const TAX_READERS = new Set(['ENTERPRISE', 'APPROVAL_BUREAU', 'FINANCE', 'DEPARTMENT_REVIEWER', 'DEPARTMENT_SYSTEM', 'ADMIN', 'AUDITOR']);
+
+function assertCanReadTax(identity: Identity, profile: TaxProfile): void {
+  requireAuthenticated(identity);
+  if (!TAX_READERS.has(identity.role) || !canReadEnterpriseRecord(identity, profile)) {
+    throw forbidden('无权查看该企业的纳税信息');
+  }
+}
+
+@InputType({ description: '纳税人筛选' })
+class TaxpayerFilter {
+  @Field(() => TaxCreditRating, { nullable: true })
+  rating?: TaxCreditRating;
+
+  @Field(() => String, { nullable: true, description: '地区代码，须在调用者所属地区范围内' })
+  regionCode?: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'true：只看有欠税的' })
+  hasArrears?: boolean;
+}
+
+const TaxProfileConnection = ConnectionType(TaxProfile, 'TaxProfile', '纳税人分页列表');
+
+@Resolver(() => TaxProfile)
+export class TaxProfileResolver {
+  @Query(() => TaxProfileConnection, { description: '纳税人列表（联合审核、资金监管用），范围限调用者所属地区' })
+  async taxpayers(
+    @Arg('filter', () => TaxpayerFilter, { nullable: true }) filter: TaxpayerFilter | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: Ctx,
+  ) {
+    const { identity } = ctx;
+    requireAuthenticated(identity);
+    if (!TAX_READERS.has(identity.role)) throw forbidden('无权查看纳税信息');
+    const conditions: FilterQuery<TaxProfile>[] = [];
+    if (identity.role === 'ENTERPRISE') conditions.push({ creditCode: identity.creditCode });
+    else if (identity.role !== 'AUDITOR') conditions.push({ regionCode: { $like: `${regionPrefix(identity.region!)}%` } });
+    if (filter?.regionCode) {
+      if (identity.region && identity.role !== 'AUDITOR' && !regionCovers(identity.region, filter.regionCode)) {
+        throw forbidden(`无权查看地区 ${filter.regionCode} 的纳税信息`);
+      }
+      conditions.push({ regionCode: { $like: `${regionPrefix(filter.regionCode)}%` } });
+    }
+    if (filter?.rating) conditions.push({ creditRating: filter.rating });
+    if (filter?.hasArrears !== undefined && filter.hasArrears !== null) {
+      conditions.push({ arrearsFen: filter.hasArrears ? { $gt: 0 } : 0 });
+    }
+    return paginate(ctx.em, TaxProfile, { $and: conditions }, { key: 'creditCode', first: page.first, after: page.after, max: 500 });
+  }
+
+  @FieldResolver(() => EnterpriseReference, { description: '纳税人企业（由 enterprises 子图解析）' })
+  enterprise(@Root() profile: TaxProfile): EnterpriseReference {
+    return { creditCode: profile.creditCode };
+  }
+}
+
+@Resolver(() => EnterpriseReference)
+export class EnterpriseTaxResolver {
+  @FieldResolver(() => TaxProfile, { nullable: true, description: '纳税信息（县税务局）；无记录时为 null' })
+  async tax(@Root() enterprise: EnterpriseReference, @Ctx() ctx: Ctx): Promise<TaxProfile | null> {
+    const profile = await ctx.loaders.profile.load(enterprise.creditCode);
+    if (profile) assertCanReadTax(ctx.identity, profile);
+    return profile;
+  }
+}
