@@ -6,10 +6,11 @@ const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   setupFiles: ['reflect-metadata'],
-  testTimeout: 30000,
 };
 
 module.exports = {
+  // Global only: jest ignores testTimeout inside a project.
+  testTimeout: 60000,
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   projects: [
     { ...base, displayName: 'sqlite', testMatch: ['<rootDir>/tests/**/*.test.ts'], globals: { TEST_DB: 'sqlite' } },

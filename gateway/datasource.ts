@@ -34,6 +34,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     try {
       return await super.process(options);
     } catch (error) {
+      // A subgraph that answered with GraphQL errors (e.g. 400 for a refused variable) has spoken:
+      // pass its errors on with their codes. Only a subgraph that did not answer is "unavailable".
+      const body = (error as { extensions?: { response?: { body?: { errors?: unknown[] } } } })?.extensions?.response?.body;
+      if (body && Array.isArray(body.errors) && body.errors.length) return { errors: body.errors as never };
       // Thrown here, the error lands in the response beside the other subgraphs' data.
       throw new GraphQLError(this.describe(error), {
         extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: this.serviceName },

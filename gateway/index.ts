@@ -49,7 +49,7 @@ query 部门目录 {
 /** graphql-js reports the token limit in English as a parse error; say it like the other limits. */
 function formatGatewayError(limits: QueryLimits) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    if (/Document contains more than \d+ tokens/.test(formatted.message)) {
+    if (/Document contains more th\w+ \d+ tokens/.test(formatted.message)) {
       return {
         message: `查询过长：超过 ${limits.maxTokens} 个词法单元的上限，请精简查询或拆分为多个请求`,
         extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'tokens', max: limits.maxTokens },

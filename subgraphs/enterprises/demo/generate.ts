@@ -46,6 +46,19 @@ const DEFAULT_REGION_CODES = ['360732', '360731'];
 
 type Weighted<T> = readonly (readonly [T, number])[];
 
+const CUMULATIVE = new WeakMap<Weighted<unknown>, number[]>();
+
+/** Tables are module constants (or built once per run), so their running sums are computed once. */
+function cumulativeWeights(table: Weighted<unknown>): number[] {
+  let cumulative = CUMULATIVE.get(table);
+  if (!cumulative) {
+    let sum = 0;
+    cumulative = table.map(([, weight]) => (sum += weight));
+    CUMULATIVE.set(table, cumulative);
+  }
+  return cumulative;
+}
+
 class Random {
   private state: number;
 
@@ -76,14 +89,17 @@ class Random {
   }
 
   weighted<T>(table: Weighted<T>): T {
-    let total = 0;
-    for (const [, weight] of table) total += weight;
-    let roll = this.next() * total;
-    for (const [item, weight] of table) {
-      roll -= weight;
-      if (roll < 0) return item;
+    const cumulative = cumulativeWeights(table);
+    const roll = this.next() * cumulative[cumulative.length - 1];
+    // Binary search: the division table is long and this runs several times per enterprise.
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (roll < cumulative[mid]) hi = mid;
+      else lo = mid + 1;
     }
-    return table[table.length - 1][0];
+    return table[lo][0];
   }
 
   digits(length: number): string {
@@ -424,6 +440,8 @@ const YEAR_TABLE: Weighted<number> = Array.from({ length: LAST_YEAR - FIRST_YEAR
   const year = FIRST_YEAR + i;
   return [year, year < 2014 ? 1 + i * 0.15 : 3 + (year - 2014) * 0.25] as const;
 });
+/** 农民专业合作社 exist since the cooperatives law took effect on 2007-07-01. */
+const COOPERATIVE_YEAR_TABLE: Weighted<number> = YEAR_TABLE.filter(([year]) => year >= 2008);
 /** Codes issued after the 2015 reform carry a new "MA…" organization code instead of an old one. */
 const UNIFIED_CODE_FROM = '2015-10-01';
 
@@ -454,9 +472,15 @@ const TECH_TAG_RATES: Record<'HIGH_TECH' | 'SRDI' | 'TECH_SME', Record<Enterpris
 };
 
 const TAG_ORDER: EnterpriseTag[] = ['HIGH_TECH', 'SRDI', 'ABOVE_SCALE', 'LISTED', 'TECH_SME', 'FOREIGN_TRADE'];
-/** 高新 and 专精特新 need years of operating history and a listing needs three, so young firms get none. */
-const NEEDS_HISTORY = new Set<EnterpriseTag>(['HIGH_TECH', 'SRDI', 'LISTED']);
-const HISTORY_BEFORE = '2024-01-01';
+/**
+ * Some tags need operating history (高新 a year, 专精特新 about three, an IPO several): a firm
+ * registered on or after the date cannot carry the tag.
+ */
+const REGISTERED_BEFORE: Partial<Record<EnterpriseTag, string>> = {
+  HIGH_TECH: '2025-01-01',
+  SRDI: '2023-01-01',
+  LISTED: '2020-01-01',
+};
 
 interface TagInput {
   kind: EntityKind;
@@ -484,8 +508,7 @@ function pickTags(rng: Random, { kind, division, section, scale, registeredOn }:
   if (scale === 'LARGE' && rng.chance(0.15)) tags.add('LISTED');
   const exportRate = EXPORT_DIVISIONS.has(division) ? 0.12 : section === 'C' || division === '51' ? 0.04 : 0;
   if (rng.chance(scale === 'MICRO' ? exportRate / 3 : exportRate)) tags.add('FOREIGN_TRADE');
-  const young = registeredOn >= HISTORY_BEFORE;
-  return TAG_ORDER.filter((t) => tags.has(t) && !(young && NEEDS_HISTORY.has(t)));
+  return TAG_ORDER.filter((t) => tags.has(t) && registeredOn < (REGISTERED_BEFORE[t] ?? '9999'));
 }
 
 function pickKind(rng: Random, profile: DivisionProfile): EntityKind {
@@ -522,15 +545,14 @@ function uniqueCreditCode(rng: Random, used: Set<string>, kind: EntityKind, regi
 const TOWN_STREETS = ['圩镇街', '新街', '老街', '建设路', '人民路', '环镇路'];
 const VILLAGES = ['坪上', '塘背', '下坝', '上屋', '社岗', '高田', '水口', '石门', '大坪', '龙山', '田心', '长岭', '新屋', '桥头'];
 
+type Place = 'SEAT' | 'PARK' | 'TOWN' | 'VILLAGE';
+const PLACES_FARM: Weighted<Place> = [['VILLAGE', 8], ['TOWN', 1], ['SEAT', 1]];
+const PLACES_FACTORY: Weighted<Place> = [['PARK', 7], ['SEAT', 2], ['TOWN', 1]];
+const PLACES_OTHER: Weighted<Place> = [['SEAT', 8], ['TOWN', 2]];
+
 function address(rng: Random, region: RegionProfile, section: string): string {
   const no = `${rng.int(1, 388)}号`;
-  const where = rng.weighted<'SEAT' | 'PARK' | 'TOWN' | 'VILLAGE'>(
-    section === 'A'
-      ? [['VILLAGE', 8], ['TOWN', 1], ['SEAT', 1]]
-      : section === 'C'
-        ? [['PARK', 7], ['SEAT', 2], ['TOWN', 1]]
-        : [['SEAT', 8], ['TOWN', 2]],
-  );
+  const where = rng.weighted(section === 'A' ? PLACES_FARM : section === 'C' ? PLACES_FACTORY : PLACES_OTHER);
   switch (where) {
     case 'PARK':
       return `${region.addressPrefix}${region.industrialPark}${rng.pick(region.parkStreets)}${no}`;
@@ -560,6 +582,7 @@ interface Overrides {
   tags?: EnterpriseTag[];
   brand?: string;
   word?: string;
+  form?: string;
 }
 
 /** The first enterprise of every set: a showcase for docs (兴国 electronics, SMALL, 高新+专精特新+规上). */
@@ -571,6 +594,7 @@ const FLAGSHIP: Overrides = {
   tags: ['HIGH_TECH', 'SRDI', 'ABOVE_SCALE'],
   brand: '华宇',
   word: '电子科技',
+  form: '有限公司',
 };
 
 interface Context {
@@ -592,7 +616,7 @@ function enterpriseName(
   const { rng, usedNames } = ctx;
   if (overrides.brand && overrides.word) {
     // Only the first enterprise has overrides, so its fixed name cannot be taken yet.
-    const fixed = region.short + overrides.brand + overrides.word + form;
+    const fixed = region.short + overrides.brand + overrides.word + (overrides.form ?? form);
     usedNames.add(fixed);
     return fixed;
   }
@@ -612,7 +636,8 @@ function makeEnterprise(ctx: Context, overrides: Overrides = {}): EnterpriseSeed
   const profile = DIVISION_PROFILES.find((p) => p.division === overrides.division) ?? rng.weighted(DIVISION_TABLE);
   const section = sectionOf(profile.division);
   const kind = overrides.division ? 'COMPANY' : pickKind(rng, profile);
-  const registeredOn = dateInYear(rng, overrides.registeredYear ?? rng.weighted(YEAR_TABLE));
+  const years = kind === 'COOPERATIVE' ? COOPERATIVE_YEAR_TABLE : YEAR_TABLE;
+  const registeredOn = dateInYear(rng, overrides.registeredYear ?? rng.weighted(years));
   const scale = overrides.scale ?? pickScale(rng, kind, section);
   const tags = overrides.tags ?? pickTags(rng, { kind, division: profile.division, section, scale, registeredOn });
 
