@@ -363,10 +363,11 @@ async function main(): Promise<number> {
   try {
     settings = parseSettings(process.argv.slice(2));
   } catch (error) {
-    const message = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? (error as Error).message : undefined;
-    if (message === undefined) throw error;
+    const usage = error instanceof UsageError || String((error as { code?: string }).code).startsWith('ERR_PARSE_ARGS');
+    if (!usage) throw error;
+    const message = (error as Error).message;
     process.stderr.write(`${message ? `${message}\n` : ''}${USAGE}\n`);
-    return message ? 2 : 0;
+    return message ? 2 : 0; // --help: exit 0
   }
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const rssStart = process.memoryUsage().rss;
@@ -469,7 +470,7 @@ async function main(): Promise<number> {
         fixture,
         memory: { rssStartMiB: mib(rssStart), rssBeforeLoadMiB: mib(rssReady), rssAfterLoadMiB: mib(rssEnd) },
         results: rows.map((r) => ({ ...r, rps: num(r.rps), p50: num(r.p50), p99: num(r.p99) })),
-        ratios,
+        ratios: ratios.map((r) => ({ ...r, rps: num(r.rps), p50: num(r.p50), p99: num(r.p99) })),
         ok: !failed,
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

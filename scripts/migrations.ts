@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
-import { ormOptions, type Driver } from '../subgraphs/kit/orm';
+import { migrationDrift, ormOptions, type Driver } from '../subgraphs/kit/orm';
 import { createScratchDatabase, dropDatabase, DEFAULT_TEST_DATABASE_URL } from '../subgraphs/kit/pg-admin';
 import { findSubgraph, subgraphs } from '../subgraphs/registry';
 import type { SubgraphDefinition } from '../subgraphs/kit/subgraph';
@@ -61,10 +61,10 @@ async function main(): Promise<void> {
         const result = await withBlankDatabase(definition, driver, (orm) => orm.getMigrator().createMigration());
         console.log(result.fileName ? `${definition.name}/${driver}: wrote ${result.fileName}` : `${definition.name}/${driver}: no changes`);
       } else if (command === 'check') {
-        const needed = await withBlankDatabase(definition, driver, (orm) => orm.getMigrator().checkMigrationNeeded());
-        if (needed) {
+        const drift = await withBlankDatabase(definition, driver, migrationDrift);
+        if (drift.length) {
           stale++;
-          console.error(`${definition.name}/${driver}: entities differ from the committed migrations; run npm run migration:create -- ${definition.name}`);
+          console.error(`${definition.name}/${driver}: entities differ from the committed migrations; run npm run migration:create -- ${definition.name}\n  ${drift.join('\n  ')}`);
         }
       } else {
         throw new Error('usage: migrations create|check [subgraph|all]');

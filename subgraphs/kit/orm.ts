@@ -105,3 +105,31 @@ export async function openDatabase(
   }
   return orm;
 }
+
+/**
+ * What the committed migrations leave out of the entities, as readable lines (empty = in step).
+ * PostgreSQL, the source of truth, is diffed exactly. MikroORM's SQLite diff is not stable (it
+ * always proposes to rebuild tables with check constraints), so on SQLite every entity's table
+ * and columns are compared instead.
+ */
+export async function migrationDrift(orm: MikroORM): Promise<string[]> {
+  if (driverOf(orm) === 'postgresql') {
+    const sql = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
+    return sql.split('\n').filter((line) => line.trim());
+  }
+  const problems: string[] = [];
+  const connection = orm.em.getConnection();
+  for (const meta of Object.values(orm.getMetadata().getAll())) {
+    if (meta.embeddable || meta.virtual || !meta.tableName) continue;
+    const rows: { name: string }[] = await connection.execute(`pragma table_info(\`${meta.tableName}\`)`);
+    if (!rows.length) {
+      problems.push(`table ${meta.tableName} is missing`);
+      continue;
+    }
+    const actual = new Set(rows.map((r) => r.name));
+    const expected = new Set(meta.comparableProps.flatMap((p) => p.fieldNames ?? []));
+    for (const column of expected) if (!actual.has(column)) problems.push(`${meta.tableName}.${column} is missing`);
+    for (const column of actual) if (!expected.has(column)) problems.push(`${meta.tableName}.${column} is not in the entity`);
+  }
+  return problems;
+}

@@ -22,7 +22,7 @@ export interface TestGraph {
   subgraphs: Record<string, RunningSubgraph>;
   supergraphPath: string;
   token(claims: { role: string; creditCode?: string; department?: string; region?: string }): Promise<string>;
-  query<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
+  query<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any } }>;
   stop(): Promise<void>;
 }
 
