@@ -2,14 +2,8 @@ import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { CreditCodeScalar } from '../kit/credit-code';
 import { AppError, ErrorCode, forbidden } from '../kit/errors';
-import {
-  assertCanReadEnterpriseRecord,
-  regionCovers,
-  regionPrefix,
-  requireAuthenticated,
-  requireWriter,
-  type Identity,
-} from '../kit/identity';
+import { assertCanReadEnterpriseRecord, regionCovers, requireAuthenticated, requireWriter, type Identity } from '../kit/identity';
+import { enterpriseScope } from '../kit/scope';
 import { maskBankAccount, maskIdNumber, maskPersonName } from '../kit/mask';
 import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
 import { setContains, encodeSet } from '../kit/set-column';
@@ -77,22 +71,8 @@ const seesLegalRepresentative = (identity: Identity, enterprise: Enterprise) =>
 const seesBankAccount = (identity: Identity, enterprise: Enterprise) =>
   isSelf(identity, enterprise) || identity.role === 'APPROVAL_BUREAU';
 
-/** What part of the registry a caller may list: themselves, their region, or (auditor) all of it. */
-function scopeFilter(identity: Identity): FilterQuery<Enterprise> {
-  requireAuthenticated(identity);
-  if (identity.role === 'ENTERPRISE') return { creditCode: identity.creditCode };
-  if (identity.role === 'AUDITOR') return {};
-  return { regionCode: { $like: `${regionPrefix(identity.region!)}%` } };
-}
-
 function filterQuery(identity: Identity, filter: EnterpriseFilter = {}): FilterQuery<Enterprise> {
-  const conditions: FilterQuery<Enterprise>[] = [scopeFilter(identity)];
-  if (filter.regionCode) {
-    if (identity.region && identity.role !== 'AUDITOR' && identity.role !== 'ENTERPRISE' && !regionCovers(identity.region, filter.regionCode)) {
-      throw forbidden(`无权查看地区 ${filter.regionCode} 的企业：您所属地区为 ${identity.region}`);
-    }
-    conditions.push({ regionCode: { $like: `${regionPrefix(filter.regionCode)}%` } });
-  }
+  const conditions: FilterQuery<Enterprise>[] = [...enterpriseScope(identity, filter.regionCode)];
   if (filter.industry) {
     if (!/^[A-T](\d{2})?$/.test(filter.industry)) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `行业筛选应为门类字母（A–T）或门类+大类（如 C39），收到“${filter.industry}”`);

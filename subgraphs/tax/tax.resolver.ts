@@ -1,7 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Args, Arg, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
 import { forbidden } from '../kit/errors';
-import { canReadEnterpriseRecord, regionCovers, regionPrefix, requireAuthenticated, type Identity } from '../kit/identity';
+import { canReadEnterpriseRecord, requireAuthenticated, type Identity } from '../kit/identity';
+import { enterpriseScope } from '../kit/scope';
 import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
 import type { Context } from '../kit/subgraph';
 import { EnterpriseReference } from './enterprise.reference';
@@ -45,15 +46,7 @@ export class TaxProfileResolver {
     const { identity } = ctx;
     requireAuthenticated(identity);
     if (!TAX_READERS.has(identity.role)) throw forbidden('无权查看纳税信息');
-    const conditions: FilterQuery<TaxProfile>[] = [];
-    if (identity.role === 'ENTERPRISE') conditions.push({ creditCode: identity.creditCode });
-    else if (identity.role !== 'AUDITOR') conditions.push({ regionCode: { $like: `${regionPrefix(identity.region!)}%` } });
-    if (filter?.regionCode) {
-      if (identity.region && identity.role !== 'AUDITOR' && !regionCovers(identity.region, filter.regionCode)) {
-        throw forbidden(`无权查看地区 ${filter.regionCode} 的纳税信息`);
-      }
-      conditions.push({ regionCode: { $like: `${regionPrefix(filter.regionCode)}%` } });
-    }
+    const conditions: FilterQuery<TaxProfile>[] = [...enterpriseScope(identity, filter?.regionCode)];
     if (filter?.rating) conditions.push({ creditRating: filter.rating });
     if (filter?.hasArrears !== undefined && filter.hasArrears !== null) {
       conditions.push({ arrearsFen: filter.hasArrears ? { $gt: 0 } : 0 });
