@@ -8,42 +8,47 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
-const EnvSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: port.default(4000),
-    /** Subgraph i (in registry order) listens on SUBGRAPH_PORT_BASE + i when run in one process. */
-    SUBGRAPH_PORT_BASE: port.optional(),
-    DATA_DIR: z.string().min(1).default('data'),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for the embedded SQLite default)')
-      .optional(),
-    DEMO_DATA: bool.optional(),
-    SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
-    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
-    JWT_JWKS_URL: z.url().optional(),
-    JWT_ISSUER: z.string().min(1).default('qinqing-hub'),
-    JWT_AUDIENCE: z.string().min(1).default('qinqing-hub'),
-    INTERNAL_IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    SUBGRAPH_TIMEOUT_MS: positiveInt.default(3000),
-    QUERY_MAX_DEPTH: positiveInt.optional(),
-    QUERY_MAX_ALIASES: positiveInt.optional(),
-    QUERY_MAX_COST: positiveInt.optional(),
-    QUERY_MAX_TOKENS: positiveInt.optional(),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    const need = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (!env.INTERNAL_IDENTITY_SECRET) need('INTERNAL_IDENTITY_SECRET', 'required in production (the dev secret is public)');
-    if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) {
-      need('JWT_JWKS_URL', 'production needs JWT_JWKS_URL, JWT_PUBLIC_KEY or JWT_SECRET to verify callers');
-    }
-    if (!env.DATABASE_URL) need('DATABASE_URL', 'production runs on PostgreSQL, not the embedded SQLite');
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(4000),
+  /** Subgraph i (in registry order) listens on SUBGRAPH_PORT_BASE + i when run in one process. */
+  SUBGRAPH_PORT_BASE: port.optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for the embedded SQLite default)')
+    .optional(),
+  DEMO_DATA: bool.optional(),
+  SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_ISSUER: z.string().min(1).default('qinqing-hub'),
+  JWT_AUDIENCE: z.string().min(1).default('qinqing-hub'),
+  INTERNAL_IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SUBGRAPH_TIMEOUT_MS: positiveInt.default(3000),
+  QUERY_MAX_DEPTH: positiveInt.optional(),
+  QUERY_MAX_ALIASES: positiveInt.optional(),
+  QUERY_MAX_COST: positiveInt.optional(),
+  QUERY_MAX_TOKENS: positiveInt.optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   });
+
+/**
+ * Rules for production, checked on the raw environment so they are reported together with any
+ * malformed value (a zod refinement would only run once everything else parsed).
+ */
+function productionProblems(env: NodeJS.ProcessEnv): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (!env.INTERNAL_IDENTITY_SECRET) problems.push('INTERNAL_IDENTITY_SECRET: required in production (the dev secret is public)');
+  if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) {
+    problems.push('JWT_JWKS_URL: production needs JWT_JWKS_URL, JWT_PUBLIC_KEY or JWT_SECRET to verify callers');
+  }
+  if (!env.DATABASE_URL) problems.push('DATABASE_URL: production runs on PostgreSQL, not the embedded SQLite');
+  return problems;
+}
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -74,7 +79,7 @@ export class ConfigError extends Error {
 /** Parses the environment once, listing every problem at once so a deployment is fixed in one go. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
-  const problems: string[] = [];
+  const problems: string[] = productionProblems(env);
   const subgraphUrls: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);

@@ -1,0 +1,35 @@
+import { ConfigError, DEV_INTERNAL_SECRET, loadConfig } from '../../subgraphs/kit/config';
+
+describe('configuration', () => {
+  test('development needs nothing: SQLite under data/, port 4000, dev keys, demo data', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, subgraphPortBase: 4001, dataDir: 'data', demoData: true, production: false });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.internalSecret).toBe(DEV_INTERNAL_SECRET);
+  });
+
+  test('every problem is listed at once, so a deployment is fixed in one pass', () => {
+    let error: unknown;
+    try {
+      loadConfig({ NODE_ENV: 'production', PORT: 'eighty', SUBGRAPH_TAX_URL: 'tax-host:4002', DATABASE_URL: 'mysql://x' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['PORT', 'SUBGRAPH_TAX_URL', 'DATABASE_URL', 'INTERNAL_IDENTITY_SECRET', 'JWT_JWKS_URL']) expect(problems).toContain(name);
+  });
+
+  test('production with its own keys and PostgreSQL starts without demo data', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://app@db/qinqing',
+      INTERNAL_IDENTITY_SECRET: 'x'.repeat(40),
+      JWT_JWKS_URL: 'https://idp.example.gov.cn/.well-known/jwks.json',
+      SUBGRAPH_ENTERPRISES_URL: 'http://enterprises:4000/graphql',
+    });
+    expect(config.demoData).toBe(false);
+    expect(config.jwt.secret).toBeUndefined();
+    expect(config.subgraphUrls).toEqual({ enterprises: 'http://enterprises:4000/graphql' });
+  });
+});
