@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kind, parse, print } from 'graphql';
 import { SignJWT } from 'jose';
 import { creditCodeCheckChar } from '../../subgraphs/kit/credit-code';
 import { IDENTITY_HEADER, signInternalIdentity } from '../../subgraphs/kit/identity';
@@ -25,6 +27,16 @@ describeDb('the federated graph through the gateway', () => {
     yudu = await first('360731');
   });
   afterAll(() => graph?.stop());
+
+  test('every operation in examples.graphql runs without errors', async () => {
+    const document = parse(readFileSync(join(__dirname, '..', '..', 'examples.graphql'), 'utf8'));
+    const admin = await graph.token({ role: 'ADMIN', region: '360700' });
+    for (const definition of document.definitions) {
+      if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+      const { body } = await graph.query(print(definition), {}, definition.operation === 'mutation' ? admin : auditor);
+      expect({ operation: definition.name?.value, errors: body.errors }).toEqual({ operation: definition.name?.value, errors: undefined });
+    }
+  });
 
   test('one query joins the enterprises and tax subgraphs', async () => {
     const token = await graph.token({ role: 'APPROVAL_BUREAU', region: '360732' });
@@ -200,7 +212,7 @@ describeDb('the federated graph through the gateway', () => {
 
   describe('registering an enterprise', () => {
     const input = (over: Record<string, unknown> = {}) => ({
-      creditCode: '91360732MA35G8KX1' + creditCodeCheckChar('91360732MA35G8KX1'),
+      creditCode: '91360732MA35G8KX2' + creditCodeCheckChar('91360732MA35G8KX2'),
       name: '兴国县测试登记科技有限公司',
       legalRepresentative: '张三',
       legalRepresentativeIdNumber: '36073219900307001' + residentIdCheckChar('36073219900307001'),
