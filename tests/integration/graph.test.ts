@@ -7,7 +7,8 @@ import { creditCodeCheckChar } from '../../subgraphs/kit/credit-code';
 import { IDENTITY_HEADER, signInternalIdentity } from '../../subgraphs/kit/identity';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { describeDb } from '../support/db';
-import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
+import { createGateway } from '../../gateway';
+import { postGraphql, startTestGraph, testConfig, type TestGraph } from '../support/graph';
 
 /** The whole graph for real: gateway over HTTP, both subgraphs on their own ports and databases. */
 describeDb('the federated graph through the gateway', () => {
@@ -298,6 +299,37 @@ describeDb('the federated graph through the gateway', () => {
     expect(await description()).toMatch(/已热更新/);
     expect(failures).toEqual([]);
     expect(served).toBeGreaterThan(0);
+  });
+
+  test('in production there is no introspection and no IDE; outside it the IDE works offline', async () => {
+    const ide = await fetch(graph.gatewayUrl, { headers: { accept: 'text/html' } });
+    const html = await ide.text();
+    expect(html).toContain('graphiql');
+    expect(html).not.toMatch(/https?:\/\//);
+    expect((await fetch(graph.gatewayUrl.replace('/graphql', '/ide/graphiql.min.js'))).status).toBe(200);
+
+    const production = await createGateway(
+      testConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://unused@127.0.0.1/unused',
+        INTERNAL_IDENTITY_SECRET: graph.config.internalSecret,
+        JWT_SECRET: graph.config.jwt.secret!,
+        SUPERGRAPH_PATH: graph.supergraphPath,
+      }),
+      { services: Object.entries(graph.subgraphs).map(([name, s]) => ({ name, url: s.http.url })) },
+    );
+    const http = await production.listen(0, '127.0.0.1');
+    try {
+      const introspection = await postGraphql(http.url, { query: '{ __schema { types { name } } }' });
+      expect(introspection.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const page = await fetch(http.url, { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toContain('graphiql');
+      expect((await fetch(http.url.replace('/graphql', '/ide/graphiql.min.js'))).status).toBe(404);
+      const served = await postGraphql(http.url, { query: '{ regions { code } }' });
+      expect(served.body.data.regions.length).toBeGreaterThan(0);
+    } finally {
+      await production.stop();
+    }
   });
 
   describe('a subgraph that goes down', () => {
