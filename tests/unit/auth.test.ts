@@ -6,7 +6,7 @@ import { createAuthenticator, signDevToken } from '../../gateway/auth';
 const jwtOptions = { issuer: 'https://idp.ganzhou.gov.cn', audience: 'qinqing-hub' };
 const code = async (p: Promise<unknown>) => p.then(() => 'OK', (e) => (e as { extensions?: { code?: string } }).extensions?.code);
 
-async function signRs256(privateKey: CryptoKey | import('node:crypto').KeyObject, claims: Record<string, unknown>, kid?: string) {
+async function signRs256(privateKey: Parameters<SignJWT['sign']>[0], claims: Record<string, unknown>, kid?: string) {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid })
     .setIssuer(jwtOptions.issuer)
