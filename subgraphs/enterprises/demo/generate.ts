@@ -1,3 +1,4 @@
+import { residentIdCheckChar } from '../../kit/resident-id';
 import { badInput } from '../../kit/errors';
 import { CREDIT_CODE_CHARSET, makeCreditCode } from '../../kit/credit-code';
 import { INDUSTRY_DIVISIONS } from '../industry';
@@ -419,15 +420,10 @@ function givenName(rng: Random, pool: string[]): string {
   return rng.chance(0.75) ? rng.pick(pool) + rng.pick(pool) : rng.pick(pool);
 }
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK_CHARS = '10X98765432';
-
 /** GB 11643-1999 居民身份证号码: region(6) + birth date(8) + sequence(3, odd = male) + check. */
 function idNumber(regionCode: string, birth: string, sequence: number): string {
   const first17 = regionCode + birth.replace(/-/g, '') + String(sequence).padStart(3, '0');
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
-  return first17 + ID_CHECK_CHARS[sum % 11];
+  return first17 + residentIdCheckChar(first17);
 }
 
 // ---------------------------------------------------------------------------------------------
