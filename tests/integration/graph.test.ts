@@ -299,6 +299,12 @@ describeDb('the federated graph through the gateway', () => {
     expect(await description()).toMatch(/已热更新/);
     expect(failures).toEqual([]);
     expect(served).toBeGreaterThan(0);
+
+    // A broken file is ignored: the graph keeps serving the last good schema.
+    writeFileSync(graph.supergraphPath, 'this is not a supergraph');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await description()).toMatch(/已热更新/);
+    writeFileSync(graph.supergraphPath, original);
   });
 
   test('in production there is no introspection and no IDE; outside it the IDE works offline', async () => {
