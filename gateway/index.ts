@@ -94,7 +94,8 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // The committed supergraph carries placeholder URLs; where each subgraph lives is deployment config.
-    buildService: ({ name, url }) => new SubgraphDataSource(name, endpoints.get(name) ?? url!, config.subgraphTimeoutMs),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource(name, endpoints.get(name) ?? url!, config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs),
     logger: {
       debug: (m) => log.debug(String(m)),
       info: (m) => log.info(String(m)),

@@ -58,6 +58,8 @@ export interface Config {
   subgraphPortBase: number;
   /** `SUBGRAPH_<NAME>_URL` overrides, for pieces deployed apart. */
   subgraphUrls: Record<string, string>;
+  /** `SUBGRAPH_<NAME>_TIMEOUT_MS` overrides of `subgraphTimeoutMs` for one subgraph. */
+  subgraphTimeouts: Record<string, number>;
   dataDir: string;
   databaseUrl?: string;
   demoData: boolean;
@@ -81,11 +83,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   const problems: string[] = productionProblems(env);
   const subgraphUrls: Record<string, string> = {};
+  const subgraphTimeouts: Record<string, number> = {};
+  const subgraphName = (envPart: string) => envPart.toLowerCase().replace(/_/g, '-');
   for (const [key, value] of Object.entries(env)) {
-    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
-    if (!match || value === undefined) continue;
-    if (!/^https?:\/\//.test(value)) problems.push(`${key}: must be an http(s) URL, got "${value}"`);
-    subgraphUrls[match[1].toLowerCase().replace(/_/g, '-')] = value;
+    if (value === undefined) continue;
+    const url = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(key);
+    if (url) {
+      if (!/^https?:\/\//.test(value)) problems.push(`${key}: must be an http(s) URL, got "${value}"`);
+      subgraphUrls[subgraphName(url[1])] = value;
+    }
+    const timeout = /^SUBGRAPH_([A-Z0-9_]+)_TIMEOUT_MS$/.exec(key);
+    if (timeout) {
+      if (!/^[1-9]\d*$/.test(value)) problems.push(`${key}: must be a positive number of milliseconds, got "${value}"`);
+      subgraphTimeouts[subgraphName(timeout[1])] = Number(value);
+    }
   }
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(env)'}: ${issue.message}`);
@@ -99,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     subgraphPortBase: e.SUBGRAPH_PORT_BASE ?? (e.PORT === 0 ? 0 : e.PORT + 1),
     subgraphUrls,
+    subgraphTimeouts,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     demoData: e.DEMO_DATA ?? e.NODE_ENV !== 'production',

@@ -1,4 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
+import { checkCreditCode } from './credit-code';
 import { forbidden, unauthenticated } from './errors';
 
 /** Who may do what is decided in each subgraph from this identity; the gateway only vouches for it. */
@@ -86,8 +87,11 @@ export function identityFromClaims(claims: Record<string, unknown>): Identity {
     department: str(claims.department),
     region: str(claims.region),
   };
-  if (identity.role === 'ENTERPRISE' && !identity.creditCode) {
-    throw unauthenticated('企业身份令牌缺少统一社会信用代码 (creditCode)');
+  if (identity.role === 'ENTERPRISE') {
+    if (!identity.creditCode) throw unauthenticated('企业身份令牌缺少统一社会信用代码 (creditCode)');
+    const check = checkCreditCode(identity.creditCode);
+    if (!check.ok) throw unauthenticated(`企业身份令牌中的统一社会信用代码无效：${check.reason}`);
+    identity.creditCode = check.code;
   }
   if (identity.role && identity.role !== 'ENTERPRISE' && identity.role !== 'AUDITOR' && !identity.region) {
     throw unauthenticated('工作人员令牌缺少所属地区 (region)');

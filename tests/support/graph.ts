@@ -45,7 +45,8 @@ export async function startTestGraph(options: { env?: Record<string, string>; de
   const dir = mkdtempSync(join(tmpdir(), 'qinqing-graph-'));
   const supergraphPath = join(dir, 'supergraph.graphql');
   copyFileSync(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'), supergraphPath);
-  const config = testConfig({ SUPERGRAPH_PATH: supergraphPath, ...options.env });
+  // The tax subgraph gets a short deadline of its own: the hung-subgraph test waits for it.
+  const config = testConfig({ SUPERGRAPH_PATH: supergraphPath, SUBGRAPH_TAX_TIMEOUT_MS: '800', ...options.env });
   const running: Record<string, RunningSubgraph> = {};
   for (const definition of subgraphs) {
     const db = await openTestDatabase(definition, { demo: options.demo ?? true });

@@ -11,13 +11,13 @@ describe('configuration', () => {
   test('every problem is listed at once, so a deployment is fixed in one pass', () => {
     let error: unknown;
     try {
-      loadConfig({ NODE_ENV: 'production', PORT: 'eighty', SUBGRAPH_TAX_URL: 'tax-host:4002', DATABASE_URL: 'mysql://x' });
+      loadConfig({ NODE_ENV: 'production', PORT: 'eighty', SUBGRAPH_TAX_URL: 'tax-host:4002', SUBGRAPH_TAX_TIMEOUT_MS: 'soon', DATABASE_URL: 'mysql://x' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'SUBGRAPH_TAX_URL', 'DATABASE_URL', 'INTERNAL_IDENTITY_SECRET', 'JWT_JWKS_URL']) expect(problems).toContain(name);
+    for (const name of ['PORT', 'SUBGRAPH_TAX_URL', 'SUBGRAPH_TAX_TIMEOUT_MS', 'DATABASE_URL', 'INTERNAL_IDENTITY_SECRET', 'JWT_JWKS_URL']) expect(problems).toContain(name);
   });
 
   test('production with its own keys and PostgreSQL starts without demo data', () => {
@@ -27,7 +27,9 @@ describe('configuration', () => {
       INTERNAL_IDENTITY_SECRET: 'x'.repeat(40),
       JWT_JWKS_URL: 'https://idp.example.gov.cn/.well-known/jwks.json',
       SUBGRAPH_ENTERPRISES_URL: 'http://enterprises:4000/graphql',
+      SUBGRAPH_TAX_TIMEOUT_MS: '1500',
     });
+    expect(config.subgraphTimeouts).toEqual({ tax: 1500 });
     expect(config.demoData).toBe(false);
     expect(config.jwt.secret).toBeUndefined();
     expect(config.subgraphUrls).toEqual({ enterprises: 'http://enterprises:4000/graphql' });

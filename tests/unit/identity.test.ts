@@ -33,8 +33,8 @@ describe('identity between gateway and subgraphs', () => {
     await expect(verifyInternalIdentity('not.a.jwt', SECRET)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 
-  test('claims are validated: unknown roles, an enterprise without its code, an official without a region', () => {
-    for (const claims of [{ role: 'SUPERUSER' }, { role: 'ENTERPRISE' }, { role: 'FINANCE' }]) {
+  test('claims are validated: unknown roles, an enterprise without a valid code, an official without a region', () => {
+    for (const claims of [{ role: 'SUPERUSER' }, { role: 'ENTERPRISE' }, { role: 'ENTERPRISE', creditCode: '914403001922038217' }, { role: 'FINANCE' }]) {
       let error: unknown;
       try {
         identityFromClaims(claims);
