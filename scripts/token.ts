@@ -34,7 +34,9 @@ function usage(problem: string): void {
   process.exitCode = 2;
 }
 
-Promise.resolve(main()).catch((error) => {
-  process.stderr.write(`${error.message}\n`);
-  process.exitCode = 1;
-});
+Promise.resolve()
+  .then(main)
+  .catch((error) => {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  });
