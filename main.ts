@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   const startSubgraph = async (name: string, port: number) => {
     const definition = findSubgraph(name)!;
-    const orm = await openDatabase(definition, config, { demo: config.demoData });
+    const orm = await openDatabase(definition, config, { demo: config.demoData, demoEnterprises: config.demoEnterprises });
     const server = await createSubgraphServer(definition, orm, config);
     const running = await server.listen(port, config.host);
     stops.push(async () => {

@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../subgraphs/kit/config';
 import { IDENTITY_HEADER, signInternalIdentity, type Identity } from '../subgraphs/kit/identity';
 import { openDatabase } from '../subgraphs/kit/orm';
 import { createSubgraphServer } from '../subgraphs/kit/server';
+import { DEFAULT_DEMO_ENTERPRISES } from '../subgraphs/kit/subgraph';
 import { subgraphs } from '../subgraphs/registry';
 
 /**
@@ -133,6 +134,8 @@ interface Settings {
   duration: number;
   connections: number;
   warmup: number;
+  /** Demo population size; 100,000 shows how lists and lookups hold up at city scale. */
+  enterprises: number;
   json: boolean;
 }
 
@@ -140,7 +143,7 @@ class UsageError extends Error {}
 
 const USAGE =
   'usage: npm run bench -- [--duration SECONDS (1-50, default 5)] [--connections N (1-100, default 10)] ' +
-  '[--warmup SECONDS (0-10, default 1)] [--json]';
+  '[--warmup SECONDS (0-10, default 1)] [--enterprises N (100-200000, default 2400)] [--json]';
 
 function parseSettings(argv: string[]): Settings {
   const { values } = parseArgs({
@@ -149,6 +152,7 @@ function parseSettings(argv: string[]): Settings {
       duration: { type: 'string', default: '5' },
       connections: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '1' },
+      enterprises: { type: 'string', default: String(DEFAULT_DEMO_ENTERPRISES) },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -164,6 +168,7 @@ function parseSettings(argv: string[]): Settings {
     duration: int('duration', values.duration!, 1, MAX_DURATION_S),
     connections: int('connections', values.connections!, 1, MAX_CONNECTIONS),
     warmup: int('warmup', values.warmup!, 0, MAX_WARMUP_S),
+    enterprises: int('enterprises', values.enterprises!, 100, 200_000),
     json: values.json!,
   };
 }
@@ -188,7 +193,7 @@ interface RunningGraph {
   stop(): Promise<void>;
 }
 
-async function startGraph(dataDir: string): Promise<RunningGraph> {
+async function startGraph(dataDir: string, enterprises: number): Promise<RunningGraph> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -205,7 +210,7 @@ async function startGraph(dataDir: string): Promise<RunningGraph> {
   try {
     const subgraphUrls: Record<string, string> = {};
     for (const definition of subgraphs) {
-      const orm = await openDatabase(definition, { dataDir }, { demo: true });
+      const orm = await openDatabase(definition, { dataDir }, { demo: true, demoEnterprises: enterprises });
       stops.push(() => orm.close(true));
       const server = await createSubgraphServer(definition, orm, config);
       stops.push(() => server.stop());
@@ -374,8 +379,8 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qinqing-bench-'));
   let graph: RunningGraph | undefined;
   try {
-    say(`starting ${subgraphs.length} subgraphs (demo data, SQLite in ${dataDir}) and the gateway…`);
-    graph = await startGraph(dataDir);
+    say(`starting ${subgraphs.length} subgraphs (${settings.enterprises} demo enterprises, SQLite in ${dataDir}) and the gateway…`);
+    graph = await startGraph(dataDir, settings.enterprises);
     const { config } = graph;
     const bearer = await signDevToken(config.jwt, CALLER);
     const gatewayHeaders = { 'content-type': 'application/json', authorization: `Bearer ${bearer}` };

@@ -43,6 +43,8 @@ registerEnumType(EnterpriseTag, {
 @ObjectType({ description: '企业（市场主体）。Owned by the enterprises subgraph; other subgraphs add fields by creditCode.' })
 @Directive('@key(fields: "creditCode")')
 @Entity({ tableName: 'enterprise' })
+// Region first: every official's list is scoped by region and ordered by credit code.
+@Index({ properties: ['regionCode', 'creditCode'] })
 @Index({ properties: ['regionCode', 'industryCode'] })
 export class Enterprise {
   [OptionalProps]?: 'tags' | 'createdAt' | 'updatedAt';

@@ -20,6 +20,7 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for the embedded SQLite default)')
     .optional(),
   DEMO_DATA: bool.optional(),
+  DEMO_ENTERPRISES: z.coerce.number().int().min(1).max(1_000_000).optional(),
   SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
@@ -63,6 +64,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   demoData: boolean;
+  /** Size of the demo population (DEMO_ENTERPRISES); unset = the kit's default. */
+  demoEnterprises?: number;
   supergraphPath: string;
   jwt: { secret?: string; publicKey?: string; jwksUrl?: string; issuer: string; audience: string };
   internalSecret: string;
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     demoData: e.DEMO_DATA ?? e.NODE_ENV !== 'production',
+    demoEnterprises: e.DEMO_ENTERPRISES,
     supergraphPath: e.SUPERGRAPH_PATH,
     jwt: {
       secret: e.JWT_SECRET ?? (e.JWT_PUBLIC_KEY || e.JWT_JWKS_URL ? undefined : DEV_JWT_SECRET),

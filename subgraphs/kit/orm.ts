@@ -6,7 +6,7 @@ import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from './config';
-import type { SubgraphDefinition } from './subgraph';
+import { DEFAULT_DEMO_ENTERPRISES, type SubgraphDefinition } from './subgraph';
 
 export type Driver = 'sqlite' | 'postgresql';
 
@@ -85,7 +85,7 @@ function statementHook(onStatement: (sql: string) => void): Partial<Options> {
 export async function openDatabase(
   definition: SubgraphDefinition<any>,
   config: Pick<Config, 'dataDir' | 'databaseUrl'>,
-  options: DatabaseOptions & { demo?: boolean } = {},
+  options: DatabaseOptions & { demo?: boolean; demoEnterprises?: number } = {},
 ): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(definition, config, options));
   try {
@@ -97,7 +97,8 @@ export async function openDatabase(
     }
     await orm.getMigrator().up();
     if (definition.seed) {
-      await orm.em.fork().transactional((tx) => definition.seed!(tx, { demo: options.demo ?? false }));
+      const seedOptions = { demo: options.demo ?? false, demoEnterprises: options.demoEnterprises ?? DEFAULT_DEMO_ENTERPRISES };
+      await orm.em.fork().transactional((tx) => definition.seed!(tx, seedOptions));
     }
   } catch (error) {
     await orm.close(true);

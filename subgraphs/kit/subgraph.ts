@@ -6,6 +6,16 @@ import type { Identity } from './identity';
 import type { Logger } from './logger';
 
 /** What a resolver sees: built fresh for every request, never shared between requests. */
+/** How many demo enterprises a demo database holds unless DEMO_ENTERPRISES says otherwise. */
+export const DEFAULT_DEMO_ENTERPRISES = 2400;
+
+export interface SeedOptions {
+  /** Load demo data (into empty tables only). */
+  demo: boolean;
+  /** Size of the deterministic demo population every subgraph derives its records from. */
+  demoEnterprises: number;
+}
+
 export interface Context<L = unknown> {
   em: EntityManager;
   loaders: L;
@@ -39,7 +49,7 @@ export interface SubgraphDefinition<L = unknown> {
    * Runs at every start, in one transaction: reference data every deployment needs and, with
    * `demo`, deterministic demo data. Must leave existing data alone (idempotent).
    */
-  seed?(em: EntityManager, options: { demo: boolean }): Promise<void>;
+  seed?(em: EntityManager, options: SeedOptions): Promise<void>;
 }
 
 export function defineSubgraph<L>(definition: SubgraphDefinition<L>): SubgraphDefinition<L> {

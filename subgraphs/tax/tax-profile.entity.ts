@@ -1,4 +1,4 @@
-import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CreditCodeScalar } from '../kit/credit-code';
 import { FenScalar } from '../kit/money';
@@ -25,6 +25,7 @@ registerEnumType(TaxCreditRating, {
 /** What the county tax bureau (县税务局) shares with the joint audit about one taxpayer. */
 @ObjectType({ description: '纳税信息（县税务局）。联合审核的数据来源之一。' })
 @Entity({ tableName: 'tax_profile' })
+@Index({ properties: ['regionCode', 'creditCode'] })
 export class TaxProfile {
   @Field(() => CreditCodeScalar, { description: '纳税人统一社会信用代码' })
   @PrimaryKey({ type: 'string', length: 18 })

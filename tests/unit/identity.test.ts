@@ -66,7 +66,8 @@ describe('scope', () => {
 
   test('list scope: own rows, own region, everything; a region outside is refused', () => {
     expect(enterpriseScope({ role: 'ENTERPRISE', creditCode: 'X' })).toEqual([{ creditCode: 'X' }]);
-    expect(enterpriseScope({ role: 'ADMIN', region: '360700' }, '360732')).toEqual([{ regionCode: { $like: '3607%' } }, { regionCode: { $like: '360732%' } }]);
+    expect(enterpriseScope({ role: 'ADMIN', region: '360700' }, '360732')).toEqual([{ regionCode: { $gte: '3607', $lt: '3608' } }, { regionCode: '360732' }]);
+    expect(enterpriseScope({ role: 'ADMIN', region: '360000' })).toEqual([{ regionCode: { $gte: '36', $lt: '37' } }]);
     expect(enterpriseScope({ role: 'AUDITOR' })).toEqual([]);
     expect(() => enterpriseScope({ role: 'FINANCE', region: '360732' }, '360731')).toThrow(/360731/);
     expect(() => enterpriseScope({ role: null })).toThrow();

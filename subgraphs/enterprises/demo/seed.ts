@@ -3,16 +3,17 @@ import { encodeSet } from '../../kit/set-column';
 import { DEPARTMENTS, REGIONS } from '../directory.data';
 import { Department, Region } from '../directory.entity';
 import { Enterprise, EnterpriseScale } from '../enterprise.entity';
-import { DEMO_ENTERPRISE_COUNT, generateEnterprises } from './generate';
+import type { SeedOptions } from '../../kit/subgraph';
+import { generateEnterprises } from './generate';
 
 /** Reference data always (upserted, so edits to directory.data.ts reach running deployments); demo enterprises once. */
-export async function seedEnterprises(em: EntityManager, { demo }: { demo: boolean }): Promise<void> {
+export async function seedEnterprises(em: EntityManager, { demo, demoEnterprises }: SeedOptions): Promise<void> {
   for (const region of REGIONS) await em.upsert(Region, region);
   for (const { functions, ...department } of DEPARTMENTS) {
     await em.upsert(Department, { ...department, functionList: encodeSet(functions) });
   }
   if (!demo || (await em.count(Enterprise, {})) > 0) return;
-  for (const seed of generateEnterprises({ count: DEMO_ENTERPRISE_COUNT })) {
+  for (const seed of generateEnterprises({ count: demoEnterprises })) {
     const { tags, scale, ...rest } = seed;
     em.create(Enterprise, { ...rest, scale: scale as EnterpriseScale, tagList: encodeSet(tags) });
   }

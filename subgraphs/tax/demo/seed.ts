@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { DEMO_ENTERPRISE_COUNT, generateEnterprises } from '../../enterprises/demo/generate';
+import { generateEnterprises } from '../../enterprises/demo/generate';
+import type { SeedOptions } from '../../kit/subgraph';
 import { TaxCreditRating, TaxProfile } from '../tax-profile.entity';
 
 /** Deterministic per enterprise: the same code always gets the same rating, in every run. */
@@ -14,9 +15,9 @@ function hash(text: string): number {
  * registry seeds): about 9 in 10 enterprises have a tax profile; ratings and arrears are skewed
  * like a real county (mostly B, a few C/D carrying arrears).
  */
-export async function seedTax(em: EntityManager, { demo }: { demo: boolean }): Promise<void> {
+export async function seedTax(em: EntityManager, { demo, demoEnterprises }: SeedOptions): Promise<void> {
   if (!demo || (await em.count(TaxProfile, {})) > 0) return;
-  for (const enterprise of generateEnterprises({ count: DEMO_ENTERPRISE_COUNT })) {
+  for (const enterprise of generateEnterprises({ count: demoEnterprises })) {
     const h = hash(enterprise.creditCode);
     if (h % 10 === 9) continue;
     const bucket = (h >>> 4) % 100;
