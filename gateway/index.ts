@@ -59,13 +59,15 @@ function formatGatewayError(limits: QueryLimits) {
   };
 }
 
-/** One line per operation: who, what, how long, which errors — with the request id the subgraphs log too. */
+/** One log line per operation (who, what, how long, which errors) with the request id the subgraphs log too. */
 function requestLogPlugin(log: Logger): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ operationName, errors, contextValue: ctx }) {
+        async willSendResponse({ operationName, errors, contextValue: ctx, response }) {
+          // Echoed so a user reporting a problem can quote the id that is in every log line.
+          response.http.headers.set(REQUEST_ID_HEADER, ctx.requestId);
           log.info('graphql request', {
             requestId: ctx.requestId,
             operationName,

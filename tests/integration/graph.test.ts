@@ -49,6 +49,12 @@ describeDb('the federated graph through the gateway', () => {
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data.enterprise.region.name).toBe('兴国县');
+    const traced = await fetch(graph.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'window-7-20261125-001' },
+      body: JSON.stringify({ query: '{ regions { code } }' }),
+    });
+    expect(traced.headers.get('x-request-id')).toBe('window-7-20261125-001');
     expect(['A', 'B', 'M', 'C', 'D']).toContain(body.data.enterprise.tax?.creditRating ?? 'B');
     expect(typeof body.data.enterprise.name).toBe('string');
   });
