@@ -5,7 +5,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Config } from '../subgraphs/kit/config';
-import { ErrorCode, formatError } from '../subgraphs/kit/errors';
+import { ErrorCode, errorLogPlugin, formatError } from '../subgraphs/kit/errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from '../subgraphs/kit/http';
 import { REQUEST_ID_HEADER, signInternalIdentity } from '../subgraphs/kit/identity';
 import { createLogger, type Logger } from '../subgraphs/kit/logger';
@@ -119,6 +119,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     plugins: [
       config.production ? ApolloServerPluginLandingPageDisabled() : ideLandingPagePlugin({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY }),
       requestLogPlugin(log),
+      errorLogPlugin(log),
     ],
   });
   await apollo.start();

@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 
 /**
@@ -73,7 +74,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, message: inner.message, extensions: { ...formatted.extensions, ...inner.extensions } };
   }
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && PUBLIC_CODES.has(code)) return formatted;
+  // Apollo labels every unknown failure INTERNAL_SERVER_ERROR: its message is ours to hide.
+  if (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
   const original = (error as { originalError?: { name?: string } })?.originalError;
   if (original?.name === 'NotFoundError') {
     return { ...formatted, message: '未找到所请求的数据', extensions: { code: ErrorCode.NOT_FOUND } };
@@ -83,5 +85,25 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     locations: formatted.locations,
     path: formatted.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}
+
+/**
+ * Logs what `formatError` hides: unexpected errors, with their stack and the request id, so the
+ * id a user quotes leads to the cause. Expected errors (AppError, validation) are not noise.
+ */
+export function errorLogPlugin(log: { error(msg: string, fields?: Record<string, unknown>): void }): ApolloServerPlugin<{ requestId?: string }> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (findAppCode(error) || (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR)) continue;
+            log.error('unexpected error', { requestId: contextValue?.requestId, operationName, path: error.path, error: error.originalError ?? error });
+          }
+        },
+      };
+    },
   };
 }

@@ -5,7 +5,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import type { MikroORM } from '@mikro-orm/core';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config';
-import { formatError } from './errors';
+import { errorLogPlugin, formatError } from './errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from './http';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, verifyInternalIdentity } from './identity';
 import { createLogger, type Logger } from './logger';
@@ -42,7 +42,7 @@ export async function createSubgraphServer(
     schema,
     formatError,
     // Subgraphs are reached through the gateway only; they have no IDE of their own.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), errorLogPlugin(log)],
     introspection: !config.production,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
