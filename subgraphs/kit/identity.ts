@@ -101,20 +101,16 @@ export function identityFromClaims(claims: Record<string, unknown>): Identity {
 
 /**
  * Region codes are GB/T 2260: a city code ends in 00 and covers its counties (3607xx); a province
- * code ends in 0000. A county official covers their own county only.
+ * code ends in 0000 and covers its cities. A county official covers their own county only.
  */
-export function regionCovers(scope: string, target: string): boolean {
-  if (scope === target) return true;
-  if (scope.endsWith('0000')) return target.startsWith(scope.slice(0, 2));
-  if (scope.endsWith('00')) return target.startsWith(scope.slice(0, 4));
-  return false;
-}
-
-/** The region-code prefix a scope covers, for `LIKE 'prefix%'` filters (see regionCovers). */
 export function regionPrefix(scope: string): string {
   if (scope.endsWith('0000')) return scope.slice(0, 2);
   if (scope.endsWith('00')) return scope.slice(0, 4);
   return scope;
+}
+
+export function regionCovers(scope: string, target: string): boolean {
+  return target.startsWith(regionPrefix(scope));
 }
 
 export function requireAuthenticated(identity: Identity): asserts identity is Identity & { role: Role } {
