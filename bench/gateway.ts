@@ -311,15 +311,10 @@ async function load(target: Target, seconds: number, connections: number): Promi
   };
 }
 
-interface Row {
+/** A measurement as reported: per workload and target, without the raw counts. */
+interface Row extends Omit<Measurement, 'requests' | 'seconds'> {
   workload: string;
   target: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  graphqlErrors: number;
   /** For a derived "direct" row: the calls it sums. */
   parts?: (Measurement & { subgraph: string })[];
 }

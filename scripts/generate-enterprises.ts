@@ -10,13 +10,14 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { DEMO_ENTERPRISE_COUNT, iterateEnterprises } from '../subgraphs/enterprises/demo/generate';
+import { iterateEnterprises } from '../subgraphs/enterprises/demo/generate';
+import { DEFAULT_DEMO_ENTERPRISES } from '../subgraphs/kit/subgraph';
 
 const USAGE = `用法 / usage:
   node dist/scripts/generate-enterprises.js --out <file.jsonl> [--count N] [--seed N] [--regions 360732,360731]
 
   --out      输出文件（JSON Lines，每行一家企业）/ output file, one enterprise per line
-  --count    企业数量，默认 ${DEMO_ENTERPRISE_COUNT} / number of enterprises
+  --count    企业数量，默认 ${DEFAULT_DEMO_ENTERPRISES} / number of enterprises
   --seed     随机种子（整数），相同参数输出逐字节相同 / seed; same arguments give byte-identical output
   --regions  逗号分隔的地区代码 / comma-separated region codes (360732 兴国县, 360731 于都县, 360700 赣州市)`;
 
@@ -52,7 +53,7 @@ export function parseArgs(argv: string[]): Args | 'help' {
   }
   const out = values.get('--out');
   if (!out) throw new UsageError('缺少 --out <文件路径>');
-  const count = values.has('--count') ? integer('--count', values.get('--count')!) : DEMO_ENTERPRISE_COUNT;
+  const count = values.has('--count') ? integer('--count', values.get('--count')!) : DEFAULT_DEMO_ENTERPRISES;
   const seed = values.has('--seed') ? integer('--seed', values.get('--seed')!) : undefined;
   const regionCodes = values.get('--regions')?.split(',').map((c) => c.trim()).filter(Boolean);
   return { out, count, seed, regionCodes };

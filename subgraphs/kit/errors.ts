@@ -52,6 +52,10 @@ const PUBLIC_CODES = new Set<string>([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
+/** A code whose message a user may read; Apollo labels every unknown failure INTERNAL_SERVER_ERROR. */
+const isPublicCode = (code: unknown): boolean =>
+  typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR;
+
 /** Walks the originalError chain: a scalar's or resolver's AppError is wrapped by graphql-js. */
 function findAppCode(error: unknown): { code: string; message: string; extensions: Record<string, unknown> } | undefined {
   let current: unknown = error;
@@ -74,8 +78,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, message: inner.message, extensions: { ...formatted.extensions, ...inner.extensions } };
   }
   const code = formatted.extensions?.code;
-  // Apollo labels every unknown failure INTERNAL_SERVER_ERROR: its message is ours to hide.
-  if (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  if (isPublicCode(code)) return formatted;
   const original = (error as { originalError?: { name?: string } })?.originalError;
   if (original?.name === 'NotFoundError') {
     return { ...formatted, message: '未找到所请求的数据', extensions: { code: ErrorCode.NOT_FOUND } };
@@ -98,8 +101,7 @@ export function errorLogPlugin(log: { error(msg: string, fields?: Record<string,
       return {
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
-            const code = error.extensions?.code;
-            if (findAppCode(error) || (typeof code === 'string' && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR)) continue;
+            if (findAppCode(error) || isPublicCode(error.extensions?.code)) continue;
             log.error('unexpected error', { requestId: contextValue?.requestId, operationName, path: error.path, error: error.originalError ?? error });
           }
         },

@@ -5,13 +5,13 @@ import { checkCreditCode } from '../../subgraphs/kit/credit-code';
 import { AppError, ErrorCode } from '../../subgraphs/kit/errors';
 import { findIndustry, isIndustryCode } from '../../subgraphs/enterprises/industry';
 import {
-  DEMO_ENTERPRISE_COUNT,
   DEMO_REGIONS,
   EnterpriseSeed,
   generateEnterprises,
   iterateEnterprises,
 } from '../../subgraphs/enterprises/demo/generate';
 import { parseArgs, writeEnterprises } from '../../scripts/generate-enterprises';
+import { DEFAULT_DEMO_ENTERPRISES } from '../../subgraphs/kit/subgraph';
 
 /** GB 11643-1999, written out again here so the test does not trust the generator's own helper. */
 function isValidIdNumber(id: string): boolean {
@@ -30,10 +30,10 @@ function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
 }
 
 describe('demo enterprises', () => {
-  const demo = generateEnterprises({ count: DEMO_ENTERPRISE_COUNT });
+  const demo = generateEnterprises({ count: DEFAULT_DEMO_ENTERPRISES });
 
   it('are the same on every run, down to the bytes', () => {
-    const again = generateEnterprises({ count: DEMO_ENTERPRISE_COUNT });
+    const again = generateEnterprises({ count: DEFAULT_DEMO_ENTERPRISES });
     expect(again).toEqual(demo);
     expect(JSON.stringify(again)).toBe(JSON.stringify(demo));
   });

@@ -1,5 +1,4 @@
 import { residentIdCheckChar } from '../../kit/resident-id';
-import { DEFAULT_DEMO_ENTERPRISES } from '../../kit/subgraph';
 import { badInput } from '../../kit/errors';
 import { CREDIT_CODE_CHARSET, makeCreditCode } from '../../kit/credit-code';
 import { INDUSTRY_DIVISIONS } from '../industry';
@@ -36,8 +35,6 @@ export const DEMO_REGIONS: { code: string; name: string; parentCode: string | nu
   { code: '360731', name: '于都县', parentCode: '360700' },
 ];
 
-/** Used by `npm start` demo data. */
-export const DEMO_ENTERPRISE_COUNT = DEFAULT_DEMO_ENTERPRISES;
 
 const DEFAULT_SEED = 360732;
 /** The two counties; 赣州市-level enterprises only when asked for, so the default demo is county data. */
