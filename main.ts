@@ -1,17 +1,14 @@
 import 'reflect-metadata';
-import { createGateway } from './gateway';
-import { serviceEndpoints, subgraphPort } from './gateway/services';
-import { ConfigError, loadConfig, type Config } from './subgraphs/kit/config';
-import { createLogger } from './subgraphs/kit/logger';
-import { openDatabase } from './subgraphs/kit/orm';
-import { createSubgraphServer } from './subgraphs/kit/server';
-import { findSubgraph, subgraphs } from './subgraphs/registry';
+import { ConfigError, loadConfig, type Config } from './platform/config';
+import { createLogger } from './platform/logger';
+import type { ServiceEndpoint } from './gateway';
 
 /**
  * `npm start`                 every subgraph and the gateway in one process (the embedded default)
- * `npm start -- gateway`      the gateway alone (SUBGRAPH_<NAME>_URL says where the subgraphs are)
+ * `npm start -- gateway`      the gateway alone (the supergraph says where the subgraphs are)
  * `npm start -- <subgraph>`   one subgraph alone, on PORT
  * Only reads config and starts things; the factories live in gateway/ and subgraphs/kit/.
+ * Pieces are loaded on demand: the gateway process never loads subgraph code, the ORM or a driver.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,7 +16,10 @@ async function main(): Promise<void> {
   const piece = process.argv[2];
   const stops: (() => Promise<void>)[] = [];
 
-  const startSubgraph = async (name: string, port: number) => {
+  const startSubgraph = async (name: string, port: number): Promise<ServiceEndpoint> => {
+    const { findSubgraph } = await import('./subgraphs/registry');
+    const { openDatabase } = await import('./subgraphs/kit/orm');
+    const { createSubgraphServer } = await import('./subgraphs/kit/server');
     const definition = findSubgraph(name)!;
     const orm = await openDatabase(definition, config, { demo: config.demoData, demoEnterprises: config.demoEnterprises });
     const server = await createSubgraphServer(definition, orm, config);
@@ -29,18 +29,24 @@ async function main(): Promise<void> {
       await orm.close();
     });
     log.info('subgraph listening', { subgraph: name, url: running.url, database: config.databaseUrl ? 'postgresql' : 'sqlite' });
+    return { name, url: running.url };
   };
 
-  const startGateway = async (cfg: Config) => {
-    const gateway = await createGateway(cfg, { services: serviceEndpoints(cfg) });
+  const startGateway = async (cfg: Config, services: ServiceEndpoint[] = []) => {
+    const { createGateway } = await import('./gateway');
+    const gateway = await createGateway(cfg, { services });
     const running = await gateway.listen(cfg.port, cfg.host);
     stops.unshift(() => gateway.stop());
     return running;
   };
 
   if (!piece) {
-    for (const definition of subgraphs) await startSubgraph(definition.name, subgraphPort(config, definition.name));
-    const running = await startGateway(config);
+    const { subgraphs, subgraphPort } = await import('./subgraphs/registry');
+    const endpoints: ServiceEndpoint[] = [];
+    for (const definition of subgraphs) {
+      endpoints.push(await startSubgraph(definition.name, subgraphPort(config.subgraphPortBase, definition.name)));
+    }
+    const running = await startGateway(config, endpoints);
     const shown = running.url.replace('127.0.0.1', 'localhost');
     process.stdout.write(
       `\n  亲清赣商 qinqing-hub is up: ${subgraphs.length} subgraphs + gateway\n` +
@@ -49,12 +55,14 @@ async function main(): Promise<void> {
         `  Data: ${config.databaseUrl ? 'PostgreSQL' : `SQLite under ${config.dataDir}/`}${config.demoData ? ' (demo data)' : ''}\n\n`,
     );
   } else if (piece === 'gateway') {
-    const running = await startGateway(config);
+    const running = await startGateway(config, Object.entries(config.subgraphUrls).map(([name, url]) => ({ name, url })));
     log.info('gateway listening', { url: running.url });
-  } else if (findSubgraph(piece)) {
-    await startSubgraph(piece, config.port);
   } else {
-    throw new ConfigError([`unknown piece "${piece}": use gateway or one of ${subgraphs.map((s) => s.name).join(', ')}`]);
+    const { findSubgraph, subgraphs } = await import('./subgraphs/registry');
+    if (!findSubgraph(piece)) {
+      throw new ConfigError([`unknown piece "${piece}": use gateway or one of ${subgraphs.map((s) => s.name).join(', ')}`]);
+    }
+    await startSubgraph(piece, config.port);
   }
 
   const shutdown = async (signal: string) => {

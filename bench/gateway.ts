@@ -6,11 +6,11 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createGateway } from '../gateway';
 import { signDevToken } from '../gateway/auth';
-import { loadConfig, type Config } from '../subgraphs/kit/config';
-import { IDENTITY_HEADER, signInternalIdentity, type Identity } from '../subgraphs/kit/identity';
+import { loadConfig, type Config } from '../platform/config';
+import { IDENTITY_HEADER, signInternalIdentity, type Identity } from '../platform/identity';
 import { openDatabase } from '../subgraphs/kit/orm';
 import { createSubgraphServer } from '../subgraphs/kit/server';
-import { DEFAULT_DEMO_ENTERPRISES } from '../subgraphs/kit/subgraph';
+import { DEFAULT_DEMO_ENTERPRISES } from '../demo/population';
 import { subgraphs } from '../subgraphs/registry';
 
 /**

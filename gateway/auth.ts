@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
-import type { Config } from '../subgraphs/kit/config';
-import { unauthenticated } from '../subgraphs/kit/errors';
-import { ANONYMOUS, identityFromClaims, type Identity } from '../subgraphs/kit/identity';
+import type { Config } from '../platform/config';
+import { unauthenticated } from '../platform/errors';
+import { ANONYMOUS, identityFromClaims, type Identity } from '../platform/identity';
 
 type Verifier = (token: string) => Promise<Identity>;
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../subgraphs/kit/errors';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../subgraphs/kit/identity';
+import { ErrorCode } from '../platform/errors';
+import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
 import type { GatewayContext } from './context';
 
 /**

@@ -45,7 +45,7 @@ import {
   type ValidationRule,
   type ValueNode,
 } from 'graphql';
-import { AppError, ErrorCode } from '../subgraphs/kit/errors';
+import { AppError, ErrorCode } from '../platform/errors';
 
 export interface QueryLimits {
   /** Deepest field nesting allowed. */

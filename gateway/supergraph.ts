@@ -1,6 +1,6 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import type { SupergraphSdlHook } from '@apollo/gateway';
-import type { Logger } from '../subgraphs/kit/logger';
+import type { Logger } from '../platform/logger';
 
 /**
  * Serves the committed supergraph file and swaps in a new one when the file changes. The gateway

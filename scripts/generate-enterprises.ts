@@ -10,8 +10,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { iterateEnterprises } from '../subgraphs/enterprises/demo/generate';
-import { DEFAULT_DEMO_ENTERPRISES } from '../subgraphs/kit/subgraph';
+import { iterateEnterprises } from '../demo/population';
+import { DEFAULT_DEMO_ENTERPRISES } from '../demo/population';
 
 const USAGE = `用法 / usage:
   node dist/scripts/generate-enterprises.js --out <file.jsonl> [--count N] [--seed N] [--regions 360732,360731]

@@ -1,7 +1,7 @@
 import { signDevToken } from '../gateway/auth';
-import { loadConfig } from '../subgraphs/kit/config';
-import { parseCreditCode } from '../subgraphs/kit/credit-code';
-import { Roles } from '../subgraphs/kit/identity';
+import { loadConfig } from '../platform/config';
+import { parseCreditCode } from '../platform/credit-code';
+import { Roles } from '../platform/identity';
 
 /**
  * `npm run token -- --role ROLE [--credit-code X] [--department CODE] [--region CODE] [--expires 8h]`

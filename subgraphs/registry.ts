@@ -11,3 +11,14 @@ export const subgraphs: SubgraphDefinition<any>[] = [enterprisesSubgraph, taxSub
 export function findSubgraph(name: string): SubgraphDefinition<any> | undefined {
   return subgraphs.find((s) => s.name === name);
 }
+
+/**
+ * Where each subgraph listens when `npm start` runs them all in one process:
+ * `SUBGRAPH_PORT_BASE + i` in registry order (0 in tests: any free port). The only place that
+ * knows ports.
+ */
+export function subgraphPort(portBase: number, name: string): number {
+  const index = subgraphs.findIndex((s) => s.name === name);
+  if (index < 0) throw new Error(`unknown subgraph ${name}`);
+  return portBase === 0 ? 0 : portBase + index;
+}

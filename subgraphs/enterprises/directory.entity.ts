@@ -1,12 +1,9 @@
 import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { decodeSet } from '../kit/set-column';
+import { DepartmentFunction, RegionLevel } from '../../platform/directory';
 
-export enum RegionLevel {
-  PROVINCE = 'PROVINCE',
-  CITY = 'CITY',
-  COUNTY = 'COUNTY',
-}
+export { RegionLevel, DepartmentFunction };
 registerEnumType(RegionLevel, { name: 'RegionLevel', description: '行政区划级别：省、市、县' });
 
 /** A region (GB/T 2260). The city builds the platform once; every county's data is scoped by region. */
@@ -23,7 +20,7 @@ export class Region {
   name!: string;
 
   @Field(() => RegionLevel)
-  @Enum({ items: () => RegionLevel })
+  @Enum({ items: Object.values(RegionLevel) })
   level!: RegionLevel;
 
   @Field(() => String, { nullable: true, description: '上级区划代码' })
@@ -31,16 +28,6 @@ export class Region {
   parentCode!: string | null;
 }
 
-export enum DepartmentFunction {
-  POLICY_OWNER = 'POLICY_OWNER',
-  POLICY_MANAGEMENT = 'POLICY_MANAGEMENT',
-  INTAKE = 'INTAKE',
-  PAYER = 'PAYER',
-  BUDGET = 'BUDGET',
-  JOINT_AUDIT = 'JOINT_AUDIT',
-  OVERSIGHT = 'OVERSIGHT',
-  REGISTRY = 'REGISTRY',
-}
 registerEnumType(DepartmentFunction, {
   name: 'DepartmentFunction',
   description: '部门在惠企政策兑现中的职责',

@@ -1,38 +1,18 @@
 import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
-import { CreditCodeScalar } from '../kit/credit-code';
+import { CreditCodeScalar } from '../../platform/credit-code';
 import { decodeSet } from '../kit/set-column';
+import { ENTERPRISE_TAG_NAMES, EnterpriseScale, EnterpriseTag } from '../kit/enterprise-vocabulary';
 
-export enum EnterpriseScale {
-  LARGE = 'LARGE',
-  MEDIUM = 'MEDIUM',
-  SMALL = 'SMALL',
-  MICRO = 'MICRO',
-}
+export { EnterpriseScale, EnterpriseTag };
 registerEnumType(EnterpriseScale, {
   name: 'EnterpriseScale',
   description: '企业规模（国统字〔2017〕213号）：大型、中型、小型、微型',
 });
-
-export enum EnterpriseTag {
-  HIGH_TECH = 'HIGH_TECH',
-  SRDI = 'SRDI',
-  ABOVE_SCALE = 'ABOVE_SCALE',
-  LISTED = 'LISTED',
-  TECH_SME = 'TECH_SME',
-  FOREIGN_TRADE = 'FOREIGN_TRADE',
-}
 registerEnumType(EnterpriseTag, {
   name: 'EnterpriseTag',
   description: '企业标签',
-  valuesConfig: {
-    HIGH_TECH: { description: '高新技术企业' },
-    SRDI: { description: '专精特新企业' },
-    ABOVE_SCALE: { description: '规模以上企业（规上）' },
-    LISTED: { description: '上市企业' },
-    TECH_SME: { description: '科技型中小企业' },
-    FOREIGN_TRADE: { description: '外贸企业' },
-  },
+  valuesConfig: Object.fromEntries(Object.entries(ENTERPRISE_TAG_NAMES).map(([tag, description]) => [tag, { description }])),
 });
 
 /**
@@ -76,7 +56,7 @@ export class Enterprise {
   industryCode!: string;
 
   @Field(() => EnterpriseScale, { description: '企业规模' })
-  @Enum({ items: () => EnterpriseScale })
+  @Enum({ items: Object.values(EnterpriseScale) })
   scale!: EnterpriseScale;
 
   /** Stored as `,TAG,TAG,` so a tag filter is one LIKE on SQLite and PostgreSQL alike. */

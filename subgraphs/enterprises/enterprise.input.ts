@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import { CreditCodeScalar } from '../kit/credit-code';
+import { CreditCodeScalar } from '../../platform/credit-code';
 import { EnterpriseScale, EnterpriseTag } from './enterprise.entity';
 
 @InputType({ description: '企业列表筛选条件（均为可选，条件之间为“且”）' })

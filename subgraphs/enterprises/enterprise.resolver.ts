@@ -1,18 +1,18 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { CreditCodeScalar } from '../kit/credit-code';
-import { AppError, ErrorCode, forbidden } from '../kit/errors';
-import { assertCanReadEnterpriseRecord, regionCovers, requireAuthenticated, requireWriter, type Identity } from '../kit/identity';
-import { enterpriseScope } from '../kit/scope';
+import { CreditCodeScalar } from '../../platform/credit-code';
+import { AppError, ErrorCode, forbidden } from '../../platform/errors';
+import { regionCovers, type Identity } from '../../platform/identity';
+import { assertCanReadEnterpriseRecord, enterpriseScope, requireAuthenticated, requireWriter } from '../kit/scope';
 import { maskBankAccount, maskIdNumber, maskPersonName } from '../kit/mask';
 import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
 import { setContains, encodeSet } from '../kit/set-column';
 import type { Context } from '../kit/subgraph';
 import { Region } from './directory.entity';
-import { departmentAbbr } from './directory.data';
+import { departmentAbbr } from '../../platform/directory';
 import { Enterprise } from './enterprise.entity';
 import { EnterpriseFilter, RegisterEnterpriseInput } from './enterprise.input';
-import { findIndustry } from './industry';
+import { findIndustry } from '../kit/industry';
 import type { EnterpriseLoaders } from './loaders';
 import { registrationProblems } from './enterprise.validation';
 

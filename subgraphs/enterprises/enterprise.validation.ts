@@ -1,6 +1,6 @@
 import { residentIdProblem } from '../kit/resident-id';
 import type { RegisterEnterpriseInput } from './enterprise.input';
-import { isIndustryCode } from './industry';
+import { isIndustryCode } from '../kit/industry';
 
 export interface FieldProblem {
   field: string;

@@ -1,5 +1,5 @@
-import { parseCreditCode } from '../kit/credit-code';
-import { assertCanReadEnterpriseRecord } from '../kit/identity';
+import { parseCreditCode } from '../../platform/credit-code';
+import { assertCanReadEnterpriseRecord } from '../kit/scope';
 import { defineSubgraph, type Context } from '../kit/subgraph';
 import { seedEnterprises } from './demo/seed';
 import { DepartmentResolver, RegionResolver } from './directory.resolver';

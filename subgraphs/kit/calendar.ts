@@ -1,4 +1,4 @@
-import { AppError, ErrorCode, badInput } from './errors';
+import { AppError, ErrorCode, badInput } from '../../platform/errors';
 
 /**
  * The official working-day calendar (法定节假日与调休), from the State Council's yearly notice

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { AppError, ErrorCode } from './errors';
+import { AppError, ErrorCode } from '../../platform/errors';
 
 /**
  * Money is integer fen (分) end to end. GraphQL's Int is 32-bit (≈ ¥21 million), too small for a

@@ -5,8 +5,9 @@ import { MikroORM, type Options, type LogContext, type LoggerNamespace } from '@
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import type { Config } from './config';
-import { DEFAULT_DEMO_ENTERPRISES, type SubgraphDefinition } from './subgraph';
+import type { Config } from '../../platform/config';
+import { DEFAULT_DEMO_ENTERPRISES } from '../../demo/population';
+import type { SubgraphDefinition } from './subgraph';
 
 export type Driver = 'sqlite' | 'postgresql';
 

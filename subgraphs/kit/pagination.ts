@@ -1,6 +1,6 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/core';
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { badInput } from './errors';
+import { badInput } from '../../platform/errors';
 
 /**
  * Cursor pagination for every list in the graph: keyset on a unique, ordered column (never

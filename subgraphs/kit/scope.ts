@@ -1,5 +1,5 @@
-import { forbidden } from './errors';
-import { regionCovers, regionPrefix, requireAuthenticated, type Identity } from './identity';
+import { forbidden, unauthenticated } from '../../platform/errors';
+import { regionCovers, regionPrefix, type Identity, type Role } from '../../platform/identity';
 
 /** A filter on records owned by an enterprise: they carry `creditCode` and `regionCode`. */
 export type EnterpriseOwnedFilter = { creditCode: string } | { regionCode: string | { $gte: string; $lt: string } };
@@ -32,4 +32,52 @@ export function enterpriseScope(identity: Identity, requestedRegion?: string | n
     conditions.push(regionCondition(requestedRegion));
   }
   return conditions;
+}
+
+// Who may do what, decided in each subgraph from the identity the gateway signed.
+
+export function requireAuthenticated(identity: Identity): asserts identity is Identity & { role: Role } {
+  if (!identity.role) throw unauthenticated();
+}
+
+export function requireRole(identity: Identity, ...roles: Role[]): void {
+  requireAuthenticated(identity);
+  if (!roles.includes(identity.role!)) {
+    throw forbidden(`无权操作：需要以下角色之一：${roles.join('、')}`);
+  }
+}
+
+/** AUDITOR reads everything and writes nothing: every mutation resolver calls this first. */
+export function requireWriter(identity: Identity, ...roles: Role[]): void {
+  requireAuthenticated(identity);
+  if (identity.role === 'AUDITOR') throw forbidden('审计角色只读，不能修改数据');
+  if (roles.length) requireRole(identity, ...roles);
+}
+
+/**
+ * Can this caller read a record that belongs to `owner` (an enterprise in a region)?
+ * The one rule every subgraph applies to enterprise-owned data.
+ */
+export function canReadEnterpriseRecord(identity: Identity, owner: { creditCode: string; regionCode: string }): boolean {
+  switch (identity.role) {
+    case null:
+      return false;
+    case 'ENTERPRISE':
+      return identity.creditCode === owner.creditCode;
+    case 'AUDITOR':
+      return true;
+    default:
+      return !!identity.region && regionCovers(identity.region, owner.regionCode);
+  }
+}
+
+export function assertCanReadEnterpriseRecord(identity: Identity, owner: { creditCode: string; regionCode: string }): void {
+  requireAuthenticated(identity);
+  if (!canReadEnterpriseRecord(identity, owner)) {
+    throw forbidden(
+      identity.role === 'ENTERPRISE'
+        ? '企业用户只能查看本企业的数据'
+        : `无权查看该企业数据：它不在您所属地区（${identity.region}）范围内`,
+    );
+  }
 }

@@ -4,11 +4,11 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/core';
 import type { GraphQLSchema } from 'graphql';
-import type { Config } from './config';
-import { errorLogPlugin, formatError } from './errors';
-import { createHttpHandler, listen, sendJson, type RunningServer } from './http';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, verifyInternalIdentity } from './identity';
-import { createLogger, type Logger } from './logger';
+import type { Config } from '../../platform/config';
+import { errorLogPlugin, formatError } from '../../platform/errors';
+import { createHttpHandler, listen, sendJson, type RunningServer } from '../../platform/http';
+import { IDENTITY_HEADER, REQUEST_ID_HEADER, verifyInternalIdentity } from '../../platform/identity';
+import { createLogger, type Logger } from '../../platform/logger';
 import { buildFederatedSchema } from './schema';
 import type { Context, SubgraphDefinition } from './subgraph';
 

@@ -2,12 +2,9 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { MigrationObject } from '@mikro-orm/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import type { NonEmptyArray } from 'type-graphql';
-import type { Identity } from './identity';
-import type { Logger } from './logger';
+import type { Identity } from '../../platform/identity';
+import type { Logger } from '../../platform/logger';
 
-/** What a resolver sees: built fresh for every request, never shared between requests. */
-/** How many demo enterprises a demo database holds unless DEMO_ENTERPRISES says otherwise. */
-export const DEFAULT_DEMO_ENTERPRISES = 2400;
 
 export interface SeedOptions {
   /** Load demo data (into empty tables only). */
@@ -16,6 +13,7 @@ export interface SeedOptions {
   demoEnterprises: number;
 }
 
+/** What a resolver sees: built fresh for every request, never shared between requests. */
 export interface Context<L = unknown> {
   em: EntityManager;
   loaders: L;

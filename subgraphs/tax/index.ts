@@ -1,4 +1,4 @@
-import { parseCreditCode } from '../kit/credit-code';
+import { parseCreditCode } from '../../platform/credit-code';
 import { defineSubgraph } from '../kit/subgraph';
 import { seedTax } from './demo/seed';
 import { EnterpriseReference } from './enterprise.reference';

@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { CreditCodeScalar } from '../kit/credit-code';
+import { CreditCodeScalar } from '../../platform/credit-code';
 import { FenScalar } from '../kit/money';
 
 export enum TaxCreditRating {

@@ -1,8 +1,8 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Args, Arg, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
-import { forbidden } from '../kit/errors';
-import { canReadEnterpriseRecord, requireAuthenticated, type Identity } from '../kit/identity';
-import { enterpriseScope } from '../kit/scope';
+import { forbidden } from '../../platform/errors';
+import type { Identity, Role } from '../../platform/identity';
+import { canReadEnterpriseRecord, enterpriseScope, requireAuthenticated } from '../kit/scope';
 import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
 import type { Context } from '../kit/subgraph';
 import { EnterpriseReference } from './enterprise.reference';
@@ -12,7 +12,7 @@ import { TaxCreditRating, TaxProfile } from './tax-profile.entity';
 type Ctx = Context<TaxLoaders>;
 
 /** Taxpayer information is confidential (税收征管法 §8): the front-desk window does not need it. */
-const TAX_READERS = new Set(['ENTERPRISE', 'APPROVAL_BUREAU', 'FINANCE', 'DEPARTMENT_REVIEWER', 'DEPARTMENT_SYSTEM', 'ADMIN', 'AUDITOR']);
+const TAX_READERS = new Set<Role>(['ENTERPRISE', 'APPROVAL_BUREAU', 'FINANCE', 'DEPARTMENT_REVIEWER', 'DEPARTMENT_SYSTEM', 'ADMIN', 'AUDITOR']);
 
 function assertCanReadTax(identity: Identity, profile: TaxProfile): void {
   requireAuthenticated(identity);

@@ -1,8 +1,8 @@
 import { enterprisesSubgraph } from '../../subgraphs/enterprises';
-import { creditCodeCheckChar } from '../../subgraphs/kit/credit-code';
+import { creditCodeCheckChar } from '../../platform/credit-code';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, signInternalIdentity, type Identity } from '../../subgraphs/kit/identity';
-import { createLogger } from '../../subgraphs/kit/logger';
+import { IDENTITY_HEADER, REQUEST_ID_HEADER, signInternalIdentity, type Identity } from '../../platform/identity';
+import { createLogger } from '../../platform/logger';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { describeDb, openTestDatabase, type TestDatabase } from '../support/db';
 import { testConfig } from '../support/graph';

@@ -1,5 +1,5 @@
 import { isWorkday as packageIsWorkday } from 'chinese-days';
-import { AppError, ErrorCode } from '../../subgraphs/kit/errors';
+import { AppError, ErrorCode } from '../../platform/errors';
 import {
   addWorkdays,
   dayKind,

@@ -1,4 +1,4 @@
-import { ConfigError, DEV_INTERNAL_SECRET, loadConfig } from '../../subgraphs/kit/config';
+import { ConfigError, DEV_INTERNAL_SECRET, loadConfig } from '../../platform/config';
 
 describe('configuration', () => {
   test('development needs nothing: SQLite under data/, port 4000, dev keys, demo data', () => {

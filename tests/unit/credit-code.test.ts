@@ -6,8 +6,8 @@ import {
   makeCreditCode,
   organizationCodeCheckChar,
   parseCreditCode,
-} from '../../subgraphs/kit/credit-code';
-import { AppError, ErrorCode } from '../../subgraphs/kit/errors';
+} from '../../platform/credit-code';
+import { AppError, ErrorCode } from '../../platform/errors';
 
 /**
  * Published codes of well-known companies, each checked by hand against GB 32100 (position 18)

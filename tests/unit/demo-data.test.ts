@@ -1,17 +1,17 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkCreditCode } from '../../subgraphs/kit/credit-code';
-import { AppError, ErrorCode } from '../../subgraphs/kit/errors';
-import { findIndustry, isIndustryCode } from '../../subgraphs/enterprises/industry';
+import { checkCreditCode } from '../../platform/credit-code';
+import { AppError, ErrorCode } from '../../platform/errors';
+import { findIndustry, isIndustryCode } from '../../subgraphs/kit/industry';
 import {
-  DEMO_REGIONS,
+  DEMO_REGION_CODES,
+  DEFAULT_DEMO_ENTERPRISES,
   EnterpriseSeed,
   generateEnterprises,
   iterateEnterprises,
-} from '../../subgraphs/enterprises/demo/generate';
+} from '../../demo/population';
 import { parseArgs, writeEnterprises } from '../../scripts/generate-enterprises';
-import { DEFAULT_DEMO_ENTERPRISES } from '../../subgraphs/kit/subgraph';
 
 /** GB 11643-1999, written out again here so the test does not trust the generator's own helper. */
 function isValidIdNumber(id: string): boolean {
@@ -79,7 +79,7 @@ describe('demo enterprises', () => {
   });
 
   it('use every requested region, 赣州市 included', () => {
-    const codes = DEMO_REGIONS.map((r) => r.code);
+    const codes = DEMO_REGION_CODES;
     const set = generateEnterprises({ count: 300, regionCodes: codes });
     expect(new Set(set.map((e) => e.regionCode))).toEqual(new Set(codes));
     for (const e of set.filter((x) => x.regionCode === '360700')) expect(e.address.startsWith('江西省赣州市')).toBe(true);

@@ -1,6 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { buildSchema } from 'graphql';
-import { AppError, ErrorCode, errorLogPlugin, formatError } from '../../subgraphs/kit/errors';
+import { AppError, ErrorCode, errorLogPlugin, formatError } from '../../platform/errors';
 
 /** What a user sees of a failure, and what the logs keep of it. */
 describe('errors', () => {

@@ -1,14 +1,12 @@
 import { SignJWT } from 'jose';
 import {
-  canReadEnterpriseRecord,
   identityFromClaims,
   regionCovers,
-  requireWriter,
   signInternalIdentity,
   verifyInternalIdentity,
-} from '../../subgraphs/kit/identity';
+} from '../../platform/identity';
 import { maskBankAccount, maskIdNumber, maskPersonName } from '../../subgraphs/kit/mask';
-import { enterpriseScope } from '../../subgraphs/kit/scope';
+import { canReadEnterpriseRecord, enterpriseScope, requireWriter } from '../../subgraphs/kit/scope';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const code = (e: unknown) => (e as { extensions?: { code?: string } }).extensions?.code;

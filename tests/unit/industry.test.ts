@@ -1,4 +1,4 @@
-import { findIndustry, INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS, isIndustryCode } from '../../subgraphs/enterprises/industry';
+import { findIndustry, INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS, isIndustryCode } from '../../subgraphs/kit/industry';
 
 describe('GB/T 4754-2017 industries', () => {
   it('has the 20 sections A–T', () => {

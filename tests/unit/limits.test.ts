@@ -1,5 +1,5 @@
 import { GraphQLError, buildSchema, getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
-import { AppError } from '../../subgraphs/kit/errors';
+import { AppError } from '../../platform/errors';
 import { DEFAULT_QUERY_LIMITS, createLimitRules, type QueryLimits } from '../../gateway/limits';
 
 const schema = buildSchema(/* GraphQL */ `

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { encodeSet } from '../../kit/set-column';
-import { DEPARTMENTS, REGIONS } from '../directory.data';
+import { DEPARTMENTS, REGIONS } from '../../../platform/directory';
 import { Department, Region } from '../directory.entity';
 import { Enterprise, EnterpriseScale } from '../enterprise.entity';
 import type { SeedOptions } from '../../kit/subgraph';
-import { generateEnterprises } from './generate';
+import { generateEnterprises } from '../../../demo/population';
 
 /** Reference data always (upserted, so edits to directory.data.ts reach running deployments); demo enterprises once. */
 export async function seedEnterprises(em: EntityManager, { demo, demoEnterprises }: SeedOptions): Promise<void> {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { generateEnterprises } from '../../enterprises/demo/generate';
+import { generateEnterprises } from '../../../demo/population';
 import type { SeedOptions } from '../../kit/subgraph';
 import { TaxCreditRating, TaxProfile } from '../tax-profile.entity';
 

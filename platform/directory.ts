@@ -1,10 +1,35 @@
-import { DepartmentFunction as F, RegionLevel } from './directory.entity';
+/** GB/T 2260 levels the platform knows. */
+export const RegionLevel = { PROVINCE: 'PROVINCE', CITY: 'CITY', COUNTY: 'COUNTY' } as const;
+export type RegionLevel = (typeof RegionLevel)[keyof typeof RegionLevel];
+
+/** What a department does in 惠企政策兑现. */
+export const DepartmentFunction = {
+  POLICY_OWNER: 'POLICY_OWNER',
+  POLICY_MANAGEMENT: 'POLICY_MANAGEMENT',
+  INTAKE: 'INTAKE',
+  PAYER: 'PAYER',
+  BUDGET: 'BUDGET',
+  JOINT_AUDIT: 'JOINT_AUDIT',
+  OVERSIGHT: 'OVERSIGHT',
+  REGISTRY: 'REGISTRY',
+} as const;
+export type DepartmentFunction = (typeof DepartmentFunction)[keyof typeof DepartmentFunction];
+const F = DepartmentFunction;
 
 /**
  * Reference data every deployment needs (not demo data): the regions on the platform and each
- * county's departments that take part in 惠企政策兑现. Loaded idempotently at every start.
+ * county's departments that take part in 惠企政策兑现. The enterprises subgraph serves it (loaded
+ * idempotently at every start); the gateway checks identity claims against it. Plain data, so the
+ * gateway can read it without any subgraph code.
  */
-export const REGIONS = [
+export interface DirectoryRegion {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  parentCode: string | null;
+}
+
+export const REGIONS: readonly DirectoryRegion[] = [
   { code: '360000', name: '江西省', level: RegionLevel.PROVINCE, parentCode: null },
   { code: '360700', name: '赣州市', level: RegionLevel.CITY, parentCode: '360000' },
   { code: '360732', name: '兴国县', level: RegionLevel.COUNTY, parentCode: '360700' },
@@ -12,7 +37,7 @@ export const REGIONS = [
 ];
 
 /** Abbreviation, full name pattern (`{county}` replaced), short name, functions. */
-const COUNTY_DEPARTMENTS: { abbr: string; name: string; shortName: string; functions: F[] }[] = [
+const COUNTY_DEPARTMENTS: { abbr: string; name: string; shortName: string; functions: DepartmentFunction[] }[] = [
   { abbr: 'NDRC', name: '{county}发展和改革委员会', shortName: '县发改委', functions: [F.POLICY_OWNER, F.POLICY_MANAGEMENT, F.JOINT_AUDIT] },
   { abbr: 'FINANCE', name: '{county}财政局', shortName: '县财政局', functions: [F.BUDGET] },
   { abbr: 'APPROVAL', name: '{county}行政审批局', shortName: '县行政审批局', functions: [F.INTAKE, F.PAYER] },
@@ -49,3 +74,10 @@ export const DEPARTMENTS = REGIONS.filter((r) => r.level === RegionLevel.COUNTY)
 );
 
 export const departmentAbbr = (code: string) => code.slice(code.indexOf('-') + 1);
+
+const REGION_CODES = new Set(REGIONS.map((r) => r.code));
+const DEPARTMENT_REGIONS = new Map(DEPARTMENTS.map((d) => [d.code, d.regionCode]));
+
+export const isKnownRegion = (code: string): boolean => REGION_CODES.has(code);
+/** The region a department belongs to, or undefined for a code the platform does not know. */
+export const departmentRegion = (code: string): string | undefined => DEPARTMENT_REGIONS.get(code);

@@ -1,17 +1,21 @@
-import { residentIdCheckChar } from '../../kit/resident-id';
-import { badInput } from '../../kit/errors';
-import { CREDIT_CODE_CHARSET, makeCreditCode } from '../../kit/credit-code';
-import { INDUSTRY_DIVISIONS } from '../industry';
+import { residentIdCheckChar } from '../subgraphs/kit/resident-id';
+import { badInput } from '../platform/errors';
+import { CREDIT_CODE_CHARSET, makeCreditCode } from '../platform/credit-code';
+import { INDUSTRY_DIVISIONS } from '../subgraphs/kit/industry';
+import type { EnterpriseScale, EnterpriseTag } from '../subgraphs/kit/enterprise-vocabulary';
 
 /**
- * Deterministic demo enterprises for 兴国县 / 于都县 (and 赣州市 itself on request).
+ * The demo population: deterministic enterprises for 兴国县 / 于都县 (and 赣州市 itself on request).
+ * Every subgraph derives its demo records from this one population (the registry seeds it, the
+ * tax bureau and the sources to come rate the same enterprises), so the demo graph is consistent.
  * Same options → byte-identical output, so docs, tests and benchmarks can name concrete records.
  * Everything here is invented; codes and ID numbers are valid by their checksums only.
  */
 
-export type EnterpriseScale = 'LARGE' | 'MEDIUM' | 'SMALL' | 'MICRO';
-/** HIGH_TECH 高新技术企业, SRDI 专精特新, ABOVE_SCALE 规上企业, LISTED 上市企业, TECH_SME 科技型中小企业, FOREIGN_TRADE 外贸企业 */
-export type EnterpriseTag = 'HIGH_TECH' | 'SRDI' | 'ABOVE_SCALE' | 'LISTED' | 'TECH_SME' | 'FOREIGN_TRADE';
+export type { EnterpriseScale, EnterpriseTag };
+
+/** How many demo enterprises a demo database holds unless DEMO_ENTERPRISES says otherwise. */
+export const DEFAULT_DEMO_ENTERPRISES = 2400;
 
 export interface EnterpriseSeed {
   creditCode: string;
@@ -28,13 +32,6 @@ export interface EnterpriseSeed {
   bankAccount: string;
   address: string;
 }
-
-export const DEMO_REGIONS: { code: string; name: string; parentCode: string | null }[] = [
-  { code: '360700', name: '赣州市', parentCode: null },
-  { code: '360732', name: '兴国县', parentCode: '360700' },
-  { code: '360731', name: '于都县', parentCode: '360700' },
-];
-
 
 const DEFAULT_SEED = 360732;
 /** The two counties; 赣州市-level enterprises only when asked for, so the default demo is county data. */
@@ -216,6 +213,10 @@ const REGION_PROFILES: RegionProfile[] = [
     birthRegions: localOrigin('360702'),
   },
 ];
+
+/** The regions the demo population can be drawn from (each is a region of the platform directory). */
+export const DEMO_REGION_CODES = REGION_PROFILES.map((r) => r.code);
+
 
 /**
  * Account length and leading digits by bank brand; the lengths are in the range real corporate
