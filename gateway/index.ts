@@ -3,17 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLFormattedError } from 'graphql';
 import type { Config } from '../platform/config';
-import { ErrorCode, errorLogPlugin, formatError } from '../platform/errors';
+import { errorLogPlugin } from '../platform/errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from '../platform/http';
 import { REQUEST_ID_HEADER, signInternalIdentity } from '../platform/identity';
+import { queryGuard, resolveQueryLimits, type QueryGuard } from '../platform/limits';
 import { createLogger, type Logger } from '../platform/logger';
 import { createAuthenticator } from './auth';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
 import { IDE_ASSET_PREFIX, ideAsset, ideLandingPagePlugin } from './ide';
-import { createLimitRules, DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits';
 import { supergraphFromFile } from './supergraph';
 
 export interface ServiceEndpoint {
@@ -30,6 +29,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
+  /** The bounded query caches (documents, plans, persisted queries). */
+  caches: QueryGuard<GatewayContext>['caches'];
   listen(port: number, host?: string): Promise<RunningServer>;
   /** Supergraph loaded and every subgraph answering. */
   readiness(): Promise<{ ready: boolean; subgraphs: Record<string, string> }>;
@@ -45,19 +46,6 @@ query 部门目录 {
   }
 }
 `;
-
-/** graphql-js reports the token limit in English as a parse error; say it like the other limits. */
-function formatGatewayError(limits: QueryLimits) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    if (/Document contains more th\w+ \d+ tokens/.test(formatted.message)) {
-      return {
-        message: `查询过长：超过 ${limits.maxTokens} 个词法单元的上限，请精简查询或拆分为多个请求`,
-        extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'tokens', max: limits.maxTokens },
-      };
-    }
-    return formatError(formatted, error);
-  };
-}
 
 /** One log line per operation (who, what, how long, which errors) with the request id the subgraphs log too. */
 function requestLogPlugin(log: Logger): ApolloServerPlugin<GatewayContext> {
@@ -87,10 +75,13 @@ function requestLogPlugin(log: Logger): ApolloServerPlugin<GatewayContext> {
  */
 export async function createGateway(config: Config, options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? createLogger(config.logLevel, { service: 'gateway' });
-  const limits: QueryLimits = {
-    ...DEFAULT_QUERY_LIMITS,
-    ...Object.fromEntries(Object.entries(config.queryLimits).filter(([, v]) => v !== undefined)),
-  };
+  // Limits, bounded document/plan/APQ caches, suggestion masking: platform/limits.ts.
+  const guard = queryGuard<GatewayContext>({
+    limits: resolveQueryLimits(config.queryLimits),
+    production: config.production,
+    cacheMaxBytes: config.queryCacheMaxBytes,
+    persistedQueries: config.persistedQueries,
+  });
   const endpoints = new Map(options.services.map((s) => [s.name, s.url]));
   const supergraph = supergraphFromFile(config.supergraphPath, log, options.supergraphPollMs);
   const gateway = new ApolloGateway({
@@ -98,6 +89,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     // The committed supergraph carries placeholder URLs; where each subgraph lives is deployment config.
     buildService: ({ name, url }) =>
       new SubgraphDataSource(name, endpoints.get(name) ?? url!, config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs),
+    queryPlannerConfig: { cache: guard.planCache },
     logger: {
       debug: (m) => log.debug(String(m)),
       info: (m) => log.info(String(m)),
@@ -109,17 +101,16 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    formatError: formatGatewayError(limits),
+    ...guard.serverOptions,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
-    validationRules: createLimitRules(limits),
-    parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
       config.production ? ApolloServerPluginLandingPageDisabled() : ideLandingPagePlugin({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY }),
       requestLogPlugin(log),
       errorLogPlugin(log),
+      ...guard.plugins,
     ],
   });
   await apollo.start();
@@ -184,6 +175,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
   let running: RunningServer | undefined;
   return {
     apollo,
+    caches: guard.caches,
     readiness,
     async listen(port, host = config.host) {
       running = await listen(handler, port, host);

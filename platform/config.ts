@@ -33,6 +33,10 @@ const EnvSchema = z.object({
   QUERY_MAX_ALIASES: positiveInt.optional(),
   QUERY_MAX_COST: positiveInt.optional(),
   QUERY_MAX_TOKENS: positiveInt.optional(),
+  QUERY_MAX_DIRECTIVES: positiveInt.optional(),
+  /** Ceiling of each query cache (documents, plans, persisted queries); 16 MiB. */
+  QUERY_CACHE_MAX_BYTES: positiveInt.default(16 * 2 ** 20),
+  PERSISTED_QUERIES: bool.default(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   });
 
@@ -70,7 +74,11 @@ export interface Config {
   jwt: { secret?: string; publicKey?: string; jwksUrl?: string; issuer: string; audience: string };
   internalSecret: string;
   subgraphTimeoutMs: number;
-  queryLimits: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number };
+  queryLimits: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number; maxDirectives?: number };
+  /** Byte ceiling of each query cache: parsed documents, query plans, persisted queries. */
+  queryCacheMaxBytes: number;
+  /** Automatic persisted queries at the gateway. */
+  persistedQueries: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -133,7 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAliases: e.QUERY_MAX_ALIASES,
       maxCost: e.QUERY_MAX_COST,
       maxTokens: e.QUERY_MAX_TOKENS,
+      maxDirectives: e.QUERY_MAX_DIRECTIVES,
     },
+    queryCacheMaxBytes: e.QUERY_CACHE_MAX_BYTES,
+    persistedQueries: e.PERSISTED_QUERIES,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -5,9 +5,10 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import type { MikroORM } from '@mikro-orm/core';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../../platform/config';
-import { errorLogPlugin, formatError } from '../../platform/errors';
+import { errorLogPlugin } from '../../platform/errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from '../../platform/http';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, verifyInternalIdentity } from '../../platform/identity';
+import { queryGuard, resolveQueryLimits } from '../../platform/limits';
 import { createLogger, type Logger } from '../../platform/logger';
 import { buildFederatedSchema } from './schema';
 import type { Context, SubgraphDefinition } from './subgraph';
@@ -34,15 +35,23 @@ function header(req: IncomingMessage, name: string): string | undefined {
 export async function createSubgraphServer(
   definition: SubgraphDefinition<any>,
   orm: MikroORM,
-  config: Pick<Config, 'internalSecret' | 'logLevel' | 'production'>,
+  config: Pick<Config, 'internalSecret' | 'logLevel' | 'production' | 'queryLimits' | 'queryCacheMaxBytes'>,
   log: Logger = createLogger(config.logLevel, { service: definition.name }),
 ): Promise<SubgraphServer> {
   const schema = await buildFederatedSchema(definition);
+  // The gateway's limits again, as a second wall for a request that did not come through it.
+  // No persisted queries: the gateway sends whole queries.
+  const guard = queryGuard<Context<any>>({
+    limits: resolveQueryLimits(config.queryLimits),
+    production: config.production,
+    cacheMaxBytes: config.queryCacheMaxBytes,
+    persistedQueries: false,
+  });
   const apollo = new ApolloServer<Context<any>>({
     schema,
-    formatError,
+    ...guard.serverOptions,
     // Subgraphs are reached through the gateway only; they have no IDE of their own.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), errorLogPlugin(log)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), errorLogPlugin(log), ...guard.plugins],
     introspection: !config.production,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,

@@ -34,4 +34,11 @@ describe('configuration', () => {
     expect(config.jwt.secret).toBeUndefined();
     expect(config.subgraphUrls).toEqual({ enterprises: 'http://enterprises:4000/graphql' });
   });
+
+  test('query limits and cache ceilings: unset means the defaults; a bad value is named', () => {
+    expect(loadConfig({})).toMatchObject({ queryLimits: { maxDirectives: undefined }, queryCacheMaxBytes: 16 * 2 ** 20, persistedQueries: true });
+    const config = loadConfig({ QUERY_MAX_DIRECTIVES: '10', QUERY_MAX_COST: '900', QUERY_CACHE_MAX_BYTES: '1000000', PERSISTED_QUERIES: 'false' });
+    expect(config).toMatchObject({ queryLimits: { maxDirectives: 10, maxCost: 900 }, queryCacheMaxBytes: 1_000_000, persistedQueries: false });
+    expect(() => loadConfig({ QUERY_MAX_DIRECTIVES: '0', QUERY_CACHE_MAX_BYTES: 'lots' })).toThrow(/QUERY_MAX_DIRECTIVES[\s\S]*QUERY_CACHE_MAX_BYTES/);
+  });
 });
