@@ -112,10 +112,7 @@ const SubgraphEntry = z.strictObject({
 
 const ConfigSchema = z.strictObject({
   federation_version: z.union([z.string(), z.number()]).transform(String),
-  subgraphs: z.record(
-    z.string().regex(SUBGRAPH_NAME, 'subgraph names are lowercase letters, digits and "-", starting with a letter'),
-    SubgraphEntry,
-  ),
+  subgraphs: z.record(z.string(), SubgraphEntry),
 });
 
 export type SupergraphConfig = z.output<typeof ConfigSchema>;
@@ -136,10 +133,12 @@ export function readSupergraphConfig(dir: string): SupergraphConfig {
   const parsed = ConfigSchema.safeParse(data ?? {});
   const problems = parsed.success
     ? []
-    : parsed.error.issues.map((i) => {
-        const keys = i.code === 'unrecognized_keys' ? ` (${i.keys.join(', ')})` : '';
-        return `${i.path.join('.') || '(top level)'}: ${i.message}${i.code === 'invalid_key' ? ` (${JSON.stringify(i.path.at(-1))})` : keys}`;
-      });
+    : parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+  // Checked on the raw data so a bad name is reported together with every other problem.
+  const names = (data as { subgraphs?: unknown } | null)?.subgraphs;
+  for (const name of names && typeof names === 'object' ? Object.keys(names) : []) {
+    if (!SUBGRAPH_NAME.test(name)) problems.push(`subgraphs.${name}: a subgraph name is lowercase letters, digits and "-", starting with a letter`);
+  }
   if (parsed.success) {
     const version = parsed.data.federation_version;
     // rover's format: `=2.x.y` pins the composition version, `2` means "latest 2.x". CI composes
