@@ -616,8 +616,8 @@ export async function runPipeline(
   }
   writeFile(dir, PUBLISHED_FILE, publishedFileContent(newApi));
   writeFile(dir, CHANGELOG_FILE, prependEntry(changelog, changelogEntry(date, changes, accepted)));
-  const published_ = new Set(classified!.acceptedBreaking.map(({ entry }) => entry));
-  if (published_.size) writeFile(dir, ACCEPTED_FILE, `${JSON.stringify(accepted.filter((a) => !published_.has(a)), null, 2)}\n`);
+  const publishedEntries = new Set(classified!.acceptedBreaking.map(({ entry }) => entry));
+  if (publishedEntries.size) writeFile(dir, ACCEPTED_FILE, `${JSON.stringify(accepted.filter((a) => !publishedEntries.has(a)), null, 2)}\n`);
   out.info(`Published ${changes.length} change(s) to ${publishedLabel}; see ${displayPath(dir, CHANGELOG_FILE)}.`);
   return 0;
 }
