@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './platform/config';
 import { createLogger } from './platform/logger';
-import type { ServiceEndpoint } from './gateway';
 
 /**
  * `npm start`                 every subgraph and the gateway in one process (the embedded default)
@@ -16,7 +15,7 @@ async function main(): Promise<void> {
   const piece = process.argv[2];
   const stops: (() => Promise<void>)[] = [];
 
-  const startSubgraph = async (name: string, port: number): Promise<ServiceEndpoint> => {
+  const startSubgraph = async (name: string, port: number): Promise<string> => {
     const { findSubgraph } = await import('./subgraphs/registry');
     const { openDatabase } = await import('./subgraphs/kit/orm');
     const { createSubgraphServer } = await import('./subgraphs/kit/server');
@@ -29,12 +28,13 @@ async function main(): Promise<void> {
       await orm.close();
     });
     log.info('subgraph listening', { subgraph: name, url: running.url, database: config.databaseUrl ? 'postgresql' : 'sqlite' });
-    return { name, url: running.url };
+    return running.url;
   };
 
-  const startGateway = async (cfg: Config, services: ServiceEndpoint[] = []) => {
+  // serviceUrls override the supergraph's routing URLs (SUBGRAPH_<NAME>_URL, or the subgraphs started here).
+  const startGateway = async (cfg: Config, serviceUrls: Record<string, string>) => {
     const { createGateway } = await import('./gateway');
-    const gateway = await createGateway(cfg, { services });
+    const gateway = await createGateway(cfg, { serviceUrls });
     const running = await gateway.listen(cfg.port, cfg.host);
     stops.unshift(() => gateway.stop());
     return running;
@@ -42,11 +42,12 @@ async function main(): Promise<void> {
 
   if (!piece) {
     const { subgraphs, subgraphPort } = await import('./subgraphs/registry');
-    const endpoints: ServiceEndpoint[] = [];
+    // External subgraphs of the supergraph keep their routing_url unless SUBGRAPH_<NAME>_URL says otherwise.
+    const serviceUrls = { ...config.subgraphUrls };
     for (const definition of subgraphs) {
-      endpoints.push(await startSubgraph(definition.name, subgraphPort(config.subgraphPortBase, definition.name)));
+      serviceUrls[definition.name] = await startSubgraph(definition.name, subgraphPort(config.subgraphPortBase, definition.name));
     }
-    const running = await startGateway(config, endpoints);
+    const running = await startGateway(config, serviceUrls);
     const shown = running.url.replace('127.0.0.1', 'localhost');
     process.stdout.write(
       `\n  亲清赣商 qinqing-hub is up: ${subgraphs.length} subgraphs + gateway\n` +
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
         `  Data: ${config.databaseUrl ? 'PostgreSQL' : `SQLite under ${config.dataDir}/`}${config.demoData ? ' (demo data)' : ''}\n\n`,
     );
   } else if (piece === 'gateway') {
-    const running = await startGateway(config, Object.entries(config.subgraphUrls).map(([name, url]) => ({ name, url })));
+    const running = await startGateway(config, config.subgraphUrls);
     log.info('gateway listening', { url: running.url });
   } else {
     const { findSubgraph, subgraphs } = await import('./subgraphs/registry');

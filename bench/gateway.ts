@@ -216,7 +216,7 @@ async function startGraph(dataDir: string, enterprises: number): Promise<Running
       stops.push(() => server.stop());
       subgraphUrls[definition.name] = (await server.listen(0, '127.0.0.1')).url;
     }
-    const gateway = await createGateway(config, { services: subgraphs.map((s) => ({ name: s.name, url: subgraphUrls[s.name] })) });
+    const gateway = await createGateway(config, { serviceUrls: subgraphUrls });
     stops.push(() => gateway.stop());
     const http = await gateway.listen(0, '127.0.0.1');
     return { config, gatewayUrl: http.url, subgraphUrls, stop };

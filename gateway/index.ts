@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+// Already @apollo/gateway's own dependency: the same parser it reads the supergraph's subgraphs with.
+import { Supergraph } from '@apollo/federation-internals';
 import type { Config } from '../platform/config';
 import { errorLogPlugin } from '../platform/errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from '../platform/http';
@@ -15,13 +17,13 @@ import { SubgraphDataSource } from './datasource';
 import { IDE_ASSET_PREFIX, ideAsset, ideLandingPagePlugin } from './ide';
 import { supergraphFromFile } from './supergraph';
 
-export interface ServiceEndpoint {
-  name: string;
-  url: string;
-}
-
 export interface GatewayOptions {
-  services: ServiceEndpoint[];
+  /**
+   * Subgraph name → URL, overriding the supergraph's `@join__graph(url:)` for that subgraph
+   * (`SUBGRAPH_<NAME>_URL`; `npm start` passes the subgraphs it started). Every other subgraph is
+   * called where the supergraph says, so one added to the supergraph file joins without a restart.
+   */
+  serviceUrls?: Record<string, string>;
   /** How often the supergraph file is polled for changes. */
   supergraphPollMs?: number;
   log?: Logger;
@@ -82,13 +84,14 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     cacheMaxBytes: config.queryCacheMaxBytes,
     persistedQueries: config.persistedQueries,
   });
-  const endpoints = new Map(options.services.map((s) => [s.name, s.url]));
+  const overrides = options.serviceUrls ?? {};
+  const urlOf = (name: string, url: string | undefined) => overrides[name] ?? url;
   const supergraph = supergraphFromFile(config.supergraphPath, log, options.supergraphPollMs);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
-    // The committed supergraph carries placeholder URLs; where each subgraph lives is deployment config.
+    // Called for each subgraph of every supergraph loaded (again on reload for a new name or URL).
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, endpoints.get(name) ?? url!, config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs),
+      new SubgraphDataSource(name, urlOf(name, url)!, config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs),
     queryPlannerConfig: { cache: guard.planCache },
     logger: {
       debug: (m) => log.debug(String(m)),
@@ -96,6 +99,13 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
       warn: (m) => log.warn(String(m)),
       error: (m) => log.error(String(m)),
     },
+  });
+  // The services of the supergraph being served, for readiness; refreshed on every reload.
+  let services: readonly { name: string; url: string }[] = [];
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    services = Supergraph.build(coreSupergraphSdl).subgraphsMetadata();
+    const unknown = Object.keys(overrides).filter((name) => !services.some((s) => s.name === name));
+    if (unknown.length) log.warn('subgraph URL overrides name no subgraph of the supergraph', { subgraphs: unknown });
   });
   const authenticate = await createAuthenticator(config.jwt);
 
@@ -131,9 +141,9 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
   async function readiness() {
     const subgraphs: Record<string, string> = {};
     await Promise.all(
-      options.services.map(async ({ name, url }) => {
+      services.map(async ({ name, url }) => {
         try {
-          const response = await fetch(url, {
+          const response = await fetch(urlOf(name, url)!, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ query: '{ __typename }' }),

@@ -1,18 +1,15 @@
 /**
- * `npm run compose`        (no args) print every registry subgraph's SDL to schema/subgraphs/ and
- *                          compose schema/supergraph.graphql; refuses unaccepted breaking changes.
- * `npm run compose:check`  (--check, CI) write nothing; exit 1 if schema/ is stale or breaking.
- *
- * Env: SCHEMA_BASE_REF=<git ref> makes --check also compare the committed supergraph with the one
- * at that ref (e.g. origin/main in a pull request), so a breaking change cannot slip in by
- * committing a regenerated schema/ together with the code.
- *
- * The supergraph's subgraph URLs are placeholders (see placeholderUrl); the gateway routes by its
- * own service list.
+ * `npm run compose`         print each registry subgraph's SDL into schema/subgraphs/, compose every
+ *                           subgraph of schema/supergraph.yaml into schema/supergraph.graphql.
+ * `npm run compose:check`   (--check, CI) write nothing; exit 1 if schema/ is stale, the published
+ *                           API schema is missing, or the code's API schema is not what was published
+ *                           (unaccepted breaking changes are named, with the entry to accept them).
+ * `npm run schema:publish`  (--publish) compose, then move schema/published/ forward.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { printSubgraphs, runPipeline, type Output } from './schema-pipeline';
+import { loadConfig } from '../platform/config';
+import { printSubgraphs, runPipeline, type Mode, type Output } from './schema-pipeline';
 
 // Runs both from dist/scripts (compiled) and scripts/ (ts-node/swc), so find the root by package.json.
 function projectRoot(): string {
@@ -31,20 +28,27 @@ const out: Output = {
   error: (m) => console.error(m),
 };
 
+const FLAGS: Record<string, Mode> = { '--check': 'check', '--publish': 'publish' };
+
 async function main(argv: string[]): Promise<number> {
-  const check = argv.includes('--check');
-  const unknown = argv.filter((a) => a !== '--check');
-  if (unknown.length) {
-    console.error(`Unknown argument(s): ${unknown.join(' ')}\nUsage: compose [--check]`);
+  const unknown = argv.filter((a) => !(a in FLAGS));
+  if (unknown.length || argv.length > 1) {
+    console.error(`Unknown argument(s): ${argv.join(' ')}\nUsage: compose [--check | --publish]`);
     return 2;
   }
+  const mode: Mode = argv.length ? FLAGS[argv[0]] : 'compose';
   // Loaded here, not at the top, so a broken subgraph surfaces as a message and exit 1.
-  const { subgraphs } = await import('../subgraphs/registry');
-  const sdls = await printSubgraphs(subgraphs);
-  return runPipeline(check ? 'check' : 'compose', {
-    subgraphs: sdls,
+  const { subgraphs, subgraphPort } = await import('../subgraphs/registry');
+  // Our subgraphs' default routing_url: where the one-process `npm start` puts them with no env set.
+  const defaults = loadConfig({ NODE_ENV: 'development' });
+  const printed = await printSubgraphs(subgraphs);
+  return runPipeline(mode, {
+    own: printed.map(({ name, sdl }) => ({
+      name,
+      sdl,
+      defaultRoutingUrl: `http://${defaults.host}:${subgraphPort(defaults.subgraphPortBase, name)}/graphql`,
+    })),
     schemaDir: path.join(projectRoot(), 'schema'),
-    baseRef: process.env.SCHEMA_BASE_REF?.trim() || undefined,
     out,
   });
 }

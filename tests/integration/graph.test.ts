@@ -308,7 +308,7 @@ describeDb('the federated graph through the gateway', () => {
         JWT_SECRET: graph.config.jwt.secret!,
         SUPERGRAPH_PATH: graph.supergraphPath,
       }),
-      { services: Object.entries(graph.subgraphs).map(([name, s]) => ({ name, url: s.http.url })) },
+      { serviceUrls: Object.fromEntries(Object.entries(graph.subgraphs).map(([name, s]) => [name, s.http.url])) },
     );
     const http = await production.listen(0, '127.0.0.1');
     try {

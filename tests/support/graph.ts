@@ -54,7 +54,7 @@ export async function startTestGraph(options: { env?: Record<string, string>; de
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
   const gateway = await createGateway(config, {
-    services: subgraphs.map((s) => ({ name: s.name, url: running[s.name].http.url })),
+    serviceUrls: Object.fromEntries(subgraphs.map((s) => [s.name, running[s.name].http.url])),
     supergraphPollMs: 100,
   });
   const http = await gateway.listen(0, '127.0.0.1');
