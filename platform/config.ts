@@ -108,8 +108,8 @@ function readEd25519(name: string, value: string, kind: 'private' | 'public', pr
   return undefined;
 }
 
-const sameKey = (a: KeyObject, b: KeyObject) =>
-  createPublicKey(a).export({ type: 'spki', format: 'der' }).equals(createPublicKey(b).export({ type: 'spki', format: 'der' }));
+const spki = (key: KeyObject) => (key.type === 'public' ? key : createPublicKey(key)).export({ type: 'spki', format: 'der' });
+const sameKey = (a: KeyObject, b: KeyObject) => spki(a).equals(spki(b));
 
 /** Production: any generated dev key or published secret, by file or by value, names its setting. */
 function devKeyProblems(

@@ -143,7 +143,7 @@ export function identityFromClaims(claims: Record<string, unknown>, { allowPubli
   const optional = (name: string): string | undefined => {
     const value = claims[name];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string' || value.length === 0) throw unauthenticated(`令牌中的 ${name} 无效：应为非空字符串`);
+    if (typeof value !== 'string' || value.length === 0) throw unauthenticated(`令牌中的 (${name}) 无效：应为非空字符串`);
     return value;
   };
   const identity: Identity = {
