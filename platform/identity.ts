@@ -9,8 +9,6 @@ import {
   SignJWT,
   type JWK,
   type JWTPayload,
-  type JWTVerifyGetKey,
-  type KeyLike,
 } from 'jose';
 import { checkCreditCode } from './credit-code';
 import { departmentRegion, isKnownRegion } from './directory';
@@ -95,13 +93,7 @@ export async function createIdentityVerifier(
   source: { publicKey?: string; jwksUrl?: string },
   audience: string,
 ): Promise<(header: string | undefined) => Promise<Identity>> {
-  const key: KeyLike | JWTVerifyGetKey = source.jwksUrl
-    ? createRemoteJWKSet(new URL(source.jwksUrl))
-    : source.publicKey
-      ? await importSPKI(source.publicKey, IDENTITY_ALGORITHM)
-      : (() => {
-          throw new Error(`subgraph ${audience}: no gateway public key (GATEWAY_PUBLIC_KEY or GATEWAY_JWKS_URL)`);
-        })();
+  if (!source.jwksUrl && !source.publicKey) throw new Error(`subgraph ${audience}: no gateway public key (GATEWAY_PUBLIC_KEY or GATEWAY_JWKS_URL)`);
   const options = {
     issuer: GATEWAY_ISSUER,
     audience,
@@ -109,16 +101,24 @@ export async function createIdentityVerifier(
     requiredClaims: ['exp', 'iat'],
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
+  let verify: (header: string) => Promise<{ payload: JWTPayload }>;
+  if (source.jwksUrl) {
+    const keys = createRemoteJWKSet(new URL(source.jwksUrl));
+    verify = (header) => jwtVerify(header, keys, options);
+  } else {
+    const key = await importSPKI(source.publicKey!, IDENTITY_ALGORITHM);
+    verify = (header) => jwtVerify(header, key, options);
+  }
   return async (header) => {
     if (!header) throw unauthenticated(`缺少网关签发的身份凭证 (${IDENTITY_HEADER})：子图只接受经网关转发的请求`);
     let payload: JWTPayload;
     try {
-      ({ payload } = await (typeof key === 'function' ? jwtVerify(header, key, options) : jwtVerify(header, key, options)));
+      ({ payload } = await verify(header));
     } catch (error) {
       const { code, claim } = error as { code?: string; claim?: string };
       if (code === 'ERR_JWT_EXPIRED') throw unauthenticated('身份凭证已过期：子图只接受网关刚签发的凭证');
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'aud') throw unauthenticated(`身份凭证不是签发给子图 ${audience} 的`);
-      if (code === 'ERR_JWKS_TIMEOUT' || !code?.startsWith('ERR_J')) throw unauthenticated('暂时无法获取网关公钥 (GATEWAY_JWKS_URL)，不能验证身份凭证，请稍后重试');
+      if (source.jwksUrl && (code === 'ERR_JWKS_TIMEOUT' || !code?.startsWith('ERR_J'))) throw unauthenticated('暂时无法获取网关公钥 (GATEWAY_JWKS_URL)，不能验证身份凭证，请稍后重试');
       throw unauthenticated('身份凭证无效：不是网关签发的，或已被篡改');
     }
     return identityFromClaims(payload, { allowPublic: true });
