@@ -85,7 +85,8 @@ function productionProblems(env: NodeJS.ProcessEnv, piece: Piece): string[] {
 /** A PEM given inline or as a path, parsed and checked to be Ed25519; problems name the setting. */
 function readEd25519(name: string, value: string, kind: 'private' | 'public', problems: string[]): { pem: string; key: KeyObject; path?: string } | undefined {
   const path = value.trimStart().startsWith('-----BEGIN') ? undefined : value;
-  let pem = value;
+  // Inline PEMs often arrive with their newlines escaped (one-line env files, CI secrets).
+  let pem = value.replace(/\\n/g, '\n');
   if (path) {
     try {
       pem = readFileSync(path, 'utf8');
@@ -118,8 +119,16 @@ function devKeyProblems(
   jwtSecret: string | undefined,
 ): string[] {
   const problems: string[] = [];
-  const devKeyPem = readDevKey(dataDir, DEV_GATEWAY_KEY_FILE);
-  const devKey = devKeyPem ? createPrivateKey(devKeyPem) : undefined;
+  // An unreadable or damaged dev key file is no dev key to compare with, not a crash.
+  const readable = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch {
+      return undefined;
+    }
+  };
+  const devKey = readable(() => createPrivateKey(readDevKey(dataDir, DEV_GATEWAY_KEY_FILE) ?? ''));
+  const devSecret = readable(() => readDevKey(dataDir, DEV_JWT_SECRET_FILE)?.trim());
   for (const { name, key } of gatewayKeys) {
     if (!key) continue;
     if (key.path?.split(/[\\/]/).includes(DEV_KEYS_DIR)) {
@@ -130,7 +139,7 @@ function devKeyProblems(
   }
   if (jwtSecret !== undefined) {
     if (PUBLISHED_DEV_SECRETS.includes(jwtSecret)) problems.push('JWT_SECRET: is the dev secret published in earlier versions of qinqing-hub');
-    else if (jwtSecret === readDevKey(dataDir, DEV_JWT_SECRET_FILE)?.trim()) {
+    else if (jwtSecret === devSecret) {
       problems.push(`JWT_SECRET: is the generated dev secret ${devKeyPath(dataDir, DEV_JWT_SECRET_FILE)}`);
     }
   }

@@ -82,6 +82,9 @@ describe('configuration', () => {
     writeFileSync(keyFile, key.privateKey);
     expect(problemsOf({ ...PRODUCTION, DATABASE_URL: undefined, GATEWAY_PRIVATE_KEY: keyFile }, 'gateway')).toEqual([]);
     expect(loadConfig({ ...PRODUCTION, GATEWAY_PRIVATE_KEY: keyFile }, 'gateway').gatewayIdentity.privateKey).toBe(key.privateKey);
+    // An inline PEM with its newlines escaped, as one-line secret stores hand it over.
+    const escaped = loadConfig({ ...PRODUCTION, GATEWAY_PRIVATE_KEY: key.privateKey.replace(/\n/g, '\\n') }, 'gateway');
+    expect(escaped.gatewayIdentity.publicKey).toBe(key.publicKey);
 
     const subgraph = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/qinqing' };
     expect(problemsOf(subgraph, 'subgraph').join('\n')).toMatch(/^GATEWAY_JWKS_URL: /);
