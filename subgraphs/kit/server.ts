@@ -38,6 +38,8 @@ export async function createSubgraphServer(
   log: Logger = createLogger(config.logLevel, { service: definition.name }),
 ): Promise<SubgraphServer> {
   const schema = await buildFederatedSchema(definition);
+  // Only headers the gateway signed for this subgraph (aud = its name) are accepted.
+  const verifyIdentity = await createIdentityVerifier(config.gatewayIdentity, definition.name);
   const apollo = new ApolloServer<Context<any>>({
     schema,
     formatError,
@@ -48,8 +50,6 @@ export async function createSubgraphServer(
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
-  // Only headers the gateway signed for this subgraph (aud = its name) are accepted.
-  const verifyIdentity = await createIdentityVerifier(config.gatewayIdentity, definition.name);
 
   const contextFor = async (headers: Record<string, string | undefined>): Promise<Context<any>> => {
     const requestId = headers[REQUEST_ID_HEADER] ?? randomUUID();
