@@ -10,9 +10,10 @@ import { createLogger } from './platform/logger';
  * Pieces are loaded on demand: the gateway process never loads subgraph code, the ORM or a driver.
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger(config.logLevel, { service: 'main' });
   const piece = process.argv[2];
+  // Each piece is asked only for the keys it needs (the gateway's private key, a subgraph's public one).
+  const config = loadConfig(process.env, piece === undefined ? 'all' : piece === 'gateway' ? 'gateway' : 'subgraph');
+  const log = createLogger(config.logLevel, { service: 'main' });
   const stops: (() => Promise<void>)[] = [];
 
   const startSubgraph = async (name: string, port: number): Promise<string> => {

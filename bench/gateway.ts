@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { createGateway } from '../gateway';
 import { signDevToken } from '../gateway/auth';
 import { loadConfig, type Config } from '../platform/config';
-import { IDENTITY_HEADER, signInternalIdentity, type Identity } from '../platform/identity';
+import { createIdentitySigner, IDENTITY_HEADER, type Identity } from '../platform/identity';
 import { openDatabase } from '../subgraphs/kit/orm';
 import { createSubgraphServer } from '../subgraphs/kit/server';
 import { DEFAULT_DEMO_ENTERPRISES } from '../demo/population';
@@ -19,7 +19,7 @@ import { subgraphs } from '../subgraphs/registry';
  * Starts the whole graph in this one process (every subgraph over fresh SQLite files with the demo
  * data, and the gateway, all on 127.0.0.1 port 0) and loads each workload with autocannon, side by
  * side: (a) through the gateway with a dev bearer token, (b) the owning subgraph(s) called directly
- * with the internal identity header the gateway would have minted. Reports requests/s, p50/p99 and
+ * with the identity header the gateway would have minted for each. Reports requests/s, p50/p99 and
  * the gateway's overhead as ratios. Exits 1 if any request failed or answered GraphQL errors.
  * See docs/benchmarks.md.
  */
@@ -125,7 +125,7 @@ export const workloads: Workload[] = [
 const CALLER = { role: 'APPROVAL_BUREAU', region: '360732' } as const;
 const CALLER_IDENTITY: Identity = { role: CALLER.role, region: CALLER.region, subject: 'dev-approval_bureau' };
 
-/** The internal identity header lives 60 s (kit/identity.ts) and is minted once per run, so runs stay shorter. */
+/** The identity header lives 60 s (platform/identity.ts) and is minted once per run, so runs stay shorter. */
 const MAX_DURATION_S = 50;
 const MAX_CONNECTIONS = 100;
 const MAX_WARMUP_S = 10;
@@ -379,15 +379,17 @@ async function main(): Promise<number> {
     const { config } = graph;
     const bearer = await signDevToken(config.jwt, CALLER);
     const gatewayHeaders = { 'content-type': 'application/json', authorization: `Bearer ${bearer}` };
-    const directHeaders = async () => ({
+    // Signed with the gateway's key for the one subgraph called (aud = its name), as the gateway does.
+    const signer = await createIdentitySigner(config.gatewayIdentity.privateKey!);
+    const directHeaders = async (subgraph: string) => ({
       'content-type': 'application/json',
-      [IDENTITY_HEADER]: await signInternalIdentity(CALLER_IDENTITY, config.internalSecret),
+      [IDENTITY_HEADER]: await signer.sign(CALLER_IDENTITY, subgraph),
     });
     const gatewayTarget = (request: GraphqlRequest): Target => ({ url: graph!.gatewayUrl, headers: gatewayHeaders, body: JSON.stringify(request) });
     const directTarget = async (call: DirectCall): Promise<Target> => {
       const url = graph!.subgraphUrls[call.subgraph];
       if (!url) throw new Error(`workload names an unknown subgraph "${call.subgraph}"`);
-      return { url, headers: await directHeaders(), body: JSON.stringify(call.request) };
+      return { url, headers: await directHeaders(call.subgraph), body: JSON.stringify(call.request) };
     };
 
     // A demo enterprise the caller may read; one with a tax profile, so the federated workload

@@ -1,39 +1,60 @@
-import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../platform/config';
 import { unauthenticated } from '../platform/errors';
 import { ANONYMOUS, identityFromClaims, type Identity } from '../platform/identity';
 
-type Verifier = (token: string) => Promise<Identity>;
+/** Clocks of the identity provider and the gateway may differ a little. */
+const CLOCK_SKEW_SECONDS = 60;
+
+const hours = (seconds: number) => `${Math.round((seconds / 3600) * 10) / 10} 小时`;
+
+/**
+ * What a user token must say about time beyond a valid signature: an `exp`, a lifetime within
+ * the configured maximum (a stolen token lives at most that long) and no `iat` in the future.
+ */
+export function checkTokenTimes(payload: JWTPayload, maxLifetimeSeconds: number, now = Math.floor(Date.now() / 1000)): void {
+  if (typeof payload.exp !== 'number') throw unauthenticated('令牌缺少过期时间 (exp)：请使用有有效期的令牌');
+  if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) {
+    throw unauthenticated('令牌的签发时间 (iat) 在未来：请检查签发方的系统时钟');
+  }
+  const lifetime = payload.exp - (payload.iat ?? now);
+  if (lifetime > maxLifetimeSeconds) {
+    throw unauthenticated(`令牌有效期 (exp) 过长：${hours(lifetime)}，平台上限为 ${hours(maxLifetimeSeconds)} (JWT_MAX_LIFETIME)`);
+  }
+}
 
 /**
  * Verifies the caller's bearer token: HS256 with a shared secret (dev default), a PEM public key,
  * or a JWKS URL (production identity provider). No token means the anonymous public; a token that
- * does not verify is refused (401), never treated as anonymous.
+ * does not verify, or whose claims do not hold, is refused (401), never treated as anonymous.
  */
 export async function createAuthenticator(jwt: Config['jwt']): Promise<(authorization: string | undefined) => Promise<Identity>> {
-  const options = { issuer: jwt.issuer, audience: jwt.audience };
-  let verify: Verifier;
+  const options = { issuer: jwt.issuer, audience: jwt.audience, clockTolerance: CLOCK_SKEW_SECONDS };
+  let verify: (token: string) => Promise<JWTPayload>;
   if (jwt.jwksUrl) {
     const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(jwt.jwksUrl));
-    verify = async (token) => identityFromClaims((await jwtVerify(token, keys, options)).payload);
+    verify = async (token) => (await jwtVerify(token, keys, options)).payload;
   } else if (jwt.publicKey) {
     const key = await importSPKI(jwt.publicKey, 'RS256').catch(() => importSPKI(jwt.publicKey!, 'ES256'));
-    verify = async (token) => identityFromClaims((await jwtVerify(token, key, { ...options, algorithms: ['RS256', 'ES256'] })).payload);
+    verify = async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['RS256', 'ES256'] })).payload;
   } else {
+    if (!jwt.secret) throw new Error('no way to verify callers: set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL');
     const key = new TextEncoder().encode(jwt.secret);
-    verify = async (token) => identityFromClaims((await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload);
+    verify = async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload;
   }
   return async (authorization) => {
     if (!authorization) return ANONYMOUS;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (!match) throw unauthenticated('Authorization 头格式应为 “Bearer <令牌>”');
+    let payload: JWTPayload;
     try {
-      return await verify(match[1]);
+      payload = await verify(match[1]);
     } catch (error) {
-      if ((error as { extensions?: unknown }).extensions) throw error;
       const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
       throw unauthenticated(expired ? '登录已过期，请重新登录' : '身份令牌无效：签名、签发方或受众不符');
     }
+    checkTokenTimes(payload, jwt.maxLifetimeSeconds);
+    return identityFromClaims(payload);
   };
 }
 

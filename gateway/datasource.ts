@@ -25,8 +25,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = options.request.http?.headers;
     if (!headers) return;
     const context = options.context as Partial<GatewayContext>;
-    // Health checks and schema loads carry no user: they go anonymous.
-    if (context.internalIdentity) headers.set(IDENTITY_HEADER, await context.internalIdentity());
+    // Signed for this subgraph only: another subgraph refuses it. Without a request context (no
+    // such call today) nothing is signed and the subgraph refuses the call.
+    if (context.internalIdentity) headers.set(IDENTITY_HEADER, await context.internalIdentity(this.serviceName));
     headers.set(REQUEST_ID_HEADER, context.requestId ?? randomUUID());
   }
 

@@ -8,7 +8,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import type { Config } from '../platform/config';
 import { errorLogPlugin } from '../platform/errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from '../platform/http';
-import { REQUEST_ID_HEADER, signInternalIdentity } from '../platform/identity';
+import { createIdentitySigner, REQUEST_ID_HEADER } from '../platform/identity';
 import { queryGuard, resolveQueryLimits, type QueryGuard } from '../platform/limits';
 import { createLogger, type Logger } from '../platform/logger';
 import { createAuthenticator } from './auth';
@@ -108,6 +108,8 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     if (unknown.length) log.warn('subgraph URL overrides name no subgraph of the supergraph', { subgraphs: unknown });
   });
   const authenticate = await createAuthenticator(config.jwt);
+  if (!config.gatewayIdentity.privateKey) throw new Error('the gateway needs GATEWAY_PRIVATE_KEY to sign identities for the subgraphs');
+  const signer = await createIdentitySigner(config.gatewayIdentity.privateKey);
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -130,8 +132,12 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
     try {
       const identity = await authenticate(req.headers.authorization);
-      let signed: Promise<string> | undefined;
-      return { identity, requestId, internalIdentity: () => (signed ??= signInternalIdentity(identity, config.internalSecret)) };
+      const signed = new Map<string, Promise<string>>();
+      const internalIdentity = (subgraph: string) => {
+        if (!signed.has(subgraph)) signed.set(subgraph, signer.sign(identity, subgraph));
+        return signed.get(subgraph)!;
+      };
+      return { identity, requestId, internalIdentity };
     } catch (error) {
       Object.assign((error as { extensions: Record<string, unknown> }).extensions, { http: { status: 401 } });
       throw error;
@@ -143,10 +149,8 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     await Promise.all(
       services.map(async ({ name, url }) => {
         try {
-          const response = await fetch(urlOf(name, url)!, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ query: '{ __typename }' }),
+          // The subgraph's own HTTP route: its GraphQL endpoint refuses anything unsigned.
+          const response = await fetch(new URL('/health', urlOf(name, url)!), {
             signal: AbortSignal.timeout(Math.min(config.subgraphTimeoutMs, 2000)),
           });
           subgraphs[name] = response.ok ? 'ok' : `HTTP ${response.status}`;
@@ -165,6 +169,11 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     context,
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      // Public keys subgraphs verify x-qinqing-identity with (GATEWAY_JWKS_URL), a department's included.
+      '/.well-known/jwks.json': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' });
+        res.end(JSON.stringify(signer.jwks));
+      },
       '/ready': async (_req, res) => {
         const state = await readiness();
         sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'not ready', ...state });

@@ -1,11 +1,31 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import {
+  DEV_GATEWAY_KEY_FILE,
+  DEV_JWT_SECRET_FILE,
+  DEV_KEYS_DIR,
+  devGatewayPrivateKey,
+  devJwtSecret,
+  devKeyPath,
+  publicKeyOf,
+  readDevKey,
+} from './dev-keys';
 
-/** Signing keys that only exist so `npm start` works out of the box; production refuses them. */
-export const DEV_JWT_SECRET = 'qinqing-hub-dev-only-jwt-secret-change-me-in-production';
-export const DEV_INTERNAL_SECRET = 'qinqing-hub-dev-only-internal-identity-secret-change-me';
+/** Dev secrets once committed to this repository: public for good, so production refuses them. */
+const PUBLISHED_DEV_SECRETS = ['qinqing-hub-dev-only-jwt-secret-change-me-in-production'];
+
+/** Which piece this process runs: which keys it needs depends on it (see productionProblems). */
+export type Piece = 'all' | 'gateway' | 'subgraph';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** `12h`, `30m`, `90s`, `1d` or plain seconds. */
+const durationSeconds = z
+  .string()
+  .regex(/^\d+[smhd]?$/, 'must be a duration such as 12h, 30m or 3600 (seconds)')
+  .transform((v) => Number.parseInt(v, 10) * ({ s: 1, m: 60, h: 3600, d: 86400 }[v.at(-1)!] ?? 1))
+  .refine((v) => v > 0, 'must be longer than 0');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const EnvSchema = z.object({
@@ -27,7 +47,13 @@ const EnvSchema = z.object({
   JWT_JWKS_URL: z.url().optional(),
   JWT_ISSUER: z.string().min(1).default('qinqing-hub'),
   JWT_AUDIENCE: z.string().min(1).default('qinqing-hub'),
-  INTERNAL_IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_MAX_LIFETIME: durationSeconds.default(12 * 3600),
+  /** The gateway's Ed25519 private key: a PEM, or the path of a PEM file (a mounted secret). */
+  GATEWAY_PRIVATE_KEY: z.string().min(1).optional(),
+  /** What subgraphs verify `x-qinqing-identity` with: the gateway's public key (PEM or path) … */
+  GATEWAY_PUBLIC_KEY: z.string().min(1).optional(),
+  /** … or the gateway's `/.well-known/jwks.json`. */
+  GATEWAY_JWKS_URL: z.url().optional(),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(3000),
   QUERY_MAX_DEPTH: positiveInt.optional(),
   QUERY_MAX_ALIASES: positiveInt.optional(),
@@ -44,14 +70,83 @@ const EnvSchema = z.object({
  * Rules for production, checked on the raw environment so they are reported together with any
  * malformed value (a zod refinement would only run once everything else parsed).
  */
-function productionProblems(env: NodeJS.ProcessEnv): string[] {
+function productionProblems(env: NodeJS.ProcessEnv, piece: Piece): string[] {
   if (env.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
-  if (!env.INTERNAL_IDENTITY_SECRET) problems.push('INTERNAL_IDENTITY_SECRET: required in production (the dev secret is public)');
-  if (!env.JWT_SECRET && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) {
+  if (piece !== 'subgraph' && !env.GATEWAY_PRIVATE_KEY) {
+    problems.push('GATEWAY_PRIVATE_KEY: required in production: the Ed25519 key the gateway signs x-qinqing-identity with (a PEM or the path of one; `openssl genpkey -algorithm ed25519`)');
+  }
+  if (piece === 'subgraph' && !env.GATEWAY_PUBLIC_KEY && !env.GATEWAY_JWKS_URL) {
+    problems.push("GATEWAY_JWKS_URL: a subgraph in production needs GATEWAY_JWKS_URL (the gateway's /.well-known/jwks.json) or GATEWAY_PUBLIC_KEY to verify x-qinqing-identity");
+  }
+  if (piece !== 'subgraph' && !env.JWT_SECRET && !env.JWT_PUBLIC_KEY && !env.JWT_JWKS_URL) {
     problems.push('JWT_JWKS_URL: production needs JWT_JWKS_URL, JWT_PUBLIC_KEY or JWT_SECRET to verify callers');
   }
-  if (!env.DATABASE_URL) problems.push('DATABASE_URL: production runs on PostgreSQL, not the embedded SQLite');
+  if (piece !== 'gateway' && !env.DATABASE_URL) problems.push('DATABASE_URL: production runs on PostgreSQL, not the embedded SQLite');
+  return problems;
+}
+
+/** A PEM given inline or as a path, parsed and checked to be Ed25519; problems name the setting. */
+function readEd25519(name: string, value: string, kind: 'private' | 'public', problems: string[]): { pem: string; key: KeyObject; path?: string } | undefined {
+  const path = value.trimStart().startsWith('-----BEGIN') ? undefined : value;
+  // Inline PEMs often arrive with their newlines escaped (one-line env files, CI secrets).
+  let pem = value.replace(/\\n/g, '\n');
+  if (path) {
+    try {
+      pem = readFileSync(path, 'utf8');
+    } catch (error) {
+      problems.push(`${name}: cannot read the key file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      return undefined;
+    }
+  }
+  if (kind === 'public' && pem.includes('PRIVATE KEY')) {
+    problems.push(`${name}: is a private key; a subgraph needs only the gateway's public key`);
+    return undefined;
+  }
+  try {
+    const key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+    if (key.asymmetricKeyType === 'ed25519') return { pem, key, path };
+    problems.push(`${name}: must be an Ed25519 ${kind} key, got ${key.asymmetricKeyType}`);
+  } catch {
+    problems.push(`${name}: not a PEM ${kind} key${path ? ` (file "${path}")` : ''}`);
+  }
+  return undefined;
+}
+
+const spki = (key: KeyObject) => (key.type === 'public' ? key : createPublicKey(key)).export({ type: 'spki', format: 'der' });
+const sameKey = (a: KeyObject, b: KeyObject) => spki(a).equals(spki(b));
+
+/** Production: any generated dev key or published secret, by file or by value, names its setting. */
+function devKeyProblems(
+  dataDir: string,
+  gatewayKeys: { name: string; key?: { key: KeyObject; path?: string } }[],
+  jwtSecret: string | undefined,
+): string[] {
+  const problems: string[] = [];
+  // An unreadable or damaged dev key file is no dev key to compare with, not a crash.
+  const readable = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch {
+      return undefined;
+    }
+  };
+  const devKey = readable(() => createPrivateKey(readDevKey(dataDir, DEV_GATEWAY_KEY_FILE) ?? ''));
+  const devSecret = readable(() => readDevKey(dataDir, DEV_JWT_SECRET_FILE)?.trim());
+  for (const { name, key } of gatewayKeys) {
+    if (!key) continue;
+    if (key.path?.split(/[\\/]/).includes(DEV_KEYS_DIR)) {
+      problems.push(`${name}: "${key.path}" is a generated dev key (under ${DEV_KEYS_DIR}/); production needs a key of its own`);
+    } else if (devKey && sameKey(key.key, devKey)) {
+      problems.push(`${name}: is the generated dev key ${devKeyPath(dataDir, DEV_GATEWAY_KEY_FILE)}; production needs a key of its own`);
+    }
+  }
+  if (jwtSecret !== undefined) {
+    if (PUBLISHED_DEV_SECRETS.includes(jwtSecret)) problems.push('JWT_SECRET: is the dev secret published in earlier versions of qinqing-hub');
+    else if (jwtSecret === devSecret) {
+      problems.push(`JWT_SECRET: is the generated dev secret ${devKeyPath(dataDir, DEV_JWT_SECRET_FILE)}`);
+    }
+  }
   return problems;
 }
 
@@ -71,8 +166,23 @@ export interface Config {
   /** Size of the demo population (DEMO_ENTERPRISES); unset = the kit's default. */
   demoEnterprises?: number;
   supergraphPath: string;
-  jwt: { secret?: string; publicKey?: string; jwksUrl?: string; issuer: string; audience: string };
-  internalSecret: string;
+  jwt: {
+    secret?: string;
+    publicKey?: string;
+    jwksUrl?: string;
+    issuer: string;
+    audience: string;
+    /** Longest lifetime (exp - iat) the gateway accepts in a user token, in seconds. */
+    maxLifetimeSeconds: number;
+  };
+  /** How `x-qinqing-identity` is signed (gateway) and verified (subgraphs). */
+  gatewayIdentity: {
+    /** PKCS#8 PEM, Ed25519; only where the gateway runs. */
+    privateKey?: string;
+    /** SPKI PEM; in one process, derived from the private key. */
+    publicKey?: string;
+    jwksUrl?: string;
+  };
   subgraphTimeoutMs: number;
   queryLimits: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number; maxDirectives?: number };
   /** Byte ceiling of each query cache: parsed documents, query plans, persisted queries. */
@@ -89,10 +199,17 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment once, listing every problem at once so a deployment is fixed in one go. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Parses the environment once, listing every problem at once so a deployment is fixed in one go.
+ * `piece` says what this process runs, so it is asked only for the keys it needs. Outside
+ * production, missing keys are the dev keys under `<DATA_DIR>/dev-keys/` (created on first use).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 'all'): Config {
   const parsed = EnvSchema.safeParse(env);
-  const problems: string[] = productionProblems(env);
+  const problems: string[] = productionProblems(env, piece);
+  if (env.INTERNAL_IDENTITY_SECRET !== undefined) {
+    problems.push('INTERNAL_IDENTITY_SECRET: no longer used: the gateway signs with GATEWAY_PRIVATE_KEY, subgraphs verify with GATEWAY_JWKS_URL or GATEWAY_PUBLIC_KEY');
+  }
   const subgraphUrls: Record<string, string> = {};
   const subgraphTimeouts: Record<string, number> = {};
   const subgraphName = (envPart: string) => envPart.toLowerCase().replace(/_/g, '-');
@@ -112,8 +229,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(env)'}: ${issue.message}`);
   }
+  const production = env.NODE_ENV === 'production';
+  const dataDir = parsed.success ? parsed.data.DATA_DIR : (env.DATA_DIR ?? 'data');
+  const privateKey = env.GATEWAY_PRIVATE_KEY ? readEd25519('GATEWAY_PRIVATE_KEY', env.GATEWAY_PRIVATE_KEY, 'private', problems) : undefined;
+  const publicKey = env.GATEWAY_PUBLIC_KEY ? readEd25519('GATEWAY_PUBLIC_KEY', env.GATEWAY_PUBLIC_KEY, 'public', problems) : undefined;
+  if (privateKey && publicKey && !sameKey(privateKey.key, publicKey.key)) {
+    problems.push('GATEWAY_PUBLIC_KEY: is not the public half of GATEWAY_PRIVATE_KEY; subgraphs would refuse every request');
+  }
+  if (production) {
+    problems.push(
+      ...devKeyProblems(dataDir, [{ name: 'GATEWAY_PRIVATE_KEY', key: privateKey }, { name: 'GATEWAY_PUBLIC_KEY', key: publicKey }], env.JWT_SECRET),
+    );
+  }
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
+  // Dev keys only where this piece needs them and nothing else was configured.
+  const gatewayPrivateKey = privateKey?.pem ?? (piece !== 'subgraph' && !production ? devGatewayPrivateKey(dataDir) : undefined);
+  const gatewayPublicKey =
+    publicKey?.pem ??
+    (e.GATEWAY_JWKS_URL ? undefined : gatewayPrivateKey ? publicKeyOf(gatewayPrivateKey) : production ? undefined : publicKeyOf(devGatewayPrivateKey(dataDir)));
+  const jwtSecret = e.JWT_SECRET ?? (e.JWT_PUBLIC_KEY || e.JWT_JWKS_URL || production || piece === 'subgraph' ? undefined : devJwtSecret(dataDir));
   return {
     env: e.NODE_ENV,
     production: e.NODE_ENV === 'production',
@@ -128,13 +263,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoEnterprises: e.DEMO_ENTERPRISES,
     supergraphPath: e.SUPERGRAPH_PATH,
     jwt: {
-      secret: e.JWT_SECRET ?? (e.JWT_PUBLIC_KEY || e.JWT_JWKS_URL ? undefined : DEV_JWT_SECRET),
+      secret: jwtSecret,
       publicKey: e.JWT_PUBLIC_KEY,
       jwksUrl: e.JWT_JWKS_URL,
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
+      maxLifetimeSeconds: e.JWT_MAX_LIFETIME,
     },
-    internalSecret: e.INTERNAL_IDENTITY_SECRET ?? DEV_INTERNAL_SECRET,
+    gatewayIdentity: { privateKey: gatewayPrivateKey, publicKey: gatewayPublicKey, jwksUrl: e.GATEWAY_JWKS_URL },
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
     queryLimits: {
       maxDepth: e.QUERY_MAX_DEPTH,

@@ -1,5 +1,17 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { createPublicKey } from 'node:crypto';
+import {
+  calculateJwkThumbprint,
+  createRemoteJWKSet,
+  exportJWK,
+  importPKCS8,
+  importSPKI,
+  jwtVerify,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import { checkCreditCode } from './credit-code';
+import { departmentRegion, isKnownRegion } from './directory';
 import { unauthenticated } from './errors';
 
 /** Who may do what is decided in each subgraph from this identity; the gateway only vouches for it. */
@@ -33,68 +45,135 @@ export const ANONYMOUS: Identity = Object.freeze({ role: null });
 export const IDENTITY_HEADER = 'x-qinqing-identity';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-const INTERNAL_ISSUER = 'qinqing-gateway';
-const INTERNAL_AUDIENCE = 'qinqing-subgraphs';
-/** Short-lived: the header is minted per subgraph request, so replaying an old one fails fast. */
+/** `iss` of every identity header; `aud` is the name of the one subgraph it is minted for. */
+export const GATEWAY_ISSUER = 'qinqing-gateway';
+export const IDENTITY_ALGORITHM = 'EdDSA';
+/** Short-lived: minted per request and subgraph, so a header seen once is worthless soon after. */
 const INTERNAL_TTL_SECONDS = 60;
+/** Clocks of the gateway and a department's host may differ a little. */
+const CLOCK_TOLERANCE_SECONDS = 10;
 
-const keyOf = (secret: string) => new TextEncoder().encode(secret);
+export interface IdentitySigner {
+  /** `x-qinqing-identity` for one subgraph: only the subgraph named `audience` accepts it. */
+  sign(identity: Identity, audience: string): Promise<string>;
+  /** What the gateway serves at `/.well-known/jwks.json`. */
+  jwks: { keys: JWK[] };
+}
 
-/** Gateway side: wraps a verified identity for the subgraphs. */
-export async function signInternalIdentity(identity: Identity, secret: string): Promise<string> {
-  return new SignJWT({
-    role: identity.role,
-    creditCode: identity.creditCode,
-    department: identity.department,
-    region: identity.region,
-  })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(INTERNAL_ISSUER)
-    .setAudience(INTERNAL_AUDIENCE)
-    .setSubject(identity.subject ?? 'anonymous')
-    .setIssuedAt()
-    .setExpirationTime(`${INTERNAL_TTL_SECONDS}s`)
-    .sign(keyOf(secret));
+/** Gateway side: the only holder of the private key, so no subgraph can mint an identity. */
+export async function createIdentitySigner(privateKeyPem: string): Promise<IdentitySigner> {
+  const privateKey = await importPKCS8(privateKeyPem, IDENTITY_ALGORITHM);
+  const publicJwk = await exportJWK(createPublicKey(privateKeyPem));
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return {
+    jwks: { keys: [{ ...publicJwk, kid, alg: IDENTITY_ALGORITHM, use: 'sig' }] },
+    sign: (identity, audience) =>
+      new SignJWT({
+        role: identity.role,
+        creditCode: identity.creditCode,
+        department: identity.department,
+        region: identity.region,
+      })
+        .setProtectedHeader({ alg: IDENTITY_ALGORITHM, kid, typ: 'JWT' })
+        .setIssuer(GATEWAY_ISSUER)
+        .setAudience(audience)
+        .setSubject(identity.subject ?? 'anonymous')
+        .setIssuedAt()
+        .setExpirationTime(`${INTERNAL_TTL_SECONDS}s`)
+        .sign(privateKey),
+  };
 }
 
 /**
- * Subgraph side. No header: the anonymous public. A header that does not verify (forged, expired,
- * signed with another key): refused outright, never downgraded silently.
+ * Subgraph side: `audience` is the subgraph's own name. Every request must carry a header the
+ * gateway signed for this subgraph (the public gets one too, with role null): absent, forged,
+ * expired or minted for another subgraph is refused (401), never served as the public.
  */
-export async function verifyInternalIdentity(header: string | undefined, secret: string): Promise<Identity> {
-  if (!header) return ANONYMOUS;
-  try {
-    const { payload } = await jwtVerify(header, keyOf(secret), {
-      issuer: INTERNAL_ISSUER,
-      audience: INTERNAL_AUDIENCE,
-      algorithms: ['HS256'],
-    });
-    return identityFromClaims(payload);
-  } catch {
-    throw unauthenticated('身份凭证无效或已过期：子图只接受经网关转发的请求');
+export async function createIdentityVerifier(
+  source: { publicKey?: string; jwksUrl?: string },
+  audience: string,
+): Promise<(header: string | undefined) => Promise<Identity>> {
+  if (!source.jwksUrl && !source.publicKey) throw new Error(`subgraph ${audience}: no gateway public key (GATEWAY_PUBLIC_KEY or GATEWAY_JWKS_URL)`);
+  const options = {
+    issuer: GATEWAY_ISSUER,
+    audience,
+    algorithms: [IDENTITY_ALGORITHM],
+    requiredClaims: ['exp', 'iat'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  };
+  let verify: (header: string) => Promise<{ payload: JWTPayload }>;
+  if (source.jwksUrl) {
+    const keys = createRemoteJWKSet(new URL(source.jwksUrl));
+    verify = (header) => jwtVerify(header, keys, options);
+  } else {
+    const key = await importSPKI(source.publicKey!, IDENTITY_ALGORITHM);
+    verify = (header) => jwtVerify(header, key, options);
   }
+  return async (header) => {
+    if (!header) throw unauthenticated(`缺少网关签发的身份凭证 (${IDENTITY_HEADER})：子图只接受经网关转发的请求`);
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await verify(header));
+    } catch (error) {
+      const { code, claim } = error as { code?: string; claim?: string };
+      if (code === 'ERR_JWT_EXPIRED') throw unauthenticated('身份凭证已过期：子图只接受网关刚签发的凭证');
+      if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'aud') throw unauthenticated(`身份凭证不是签发给子图 ${audience} 的`);
+      if (source.jwksUrl && (code === 'ERR_JWKS_TIMEOUT' || !code?.startsWith('ERR_J'))) throw unauthenticated('暂时无法获取网关公钥 (GATEWAY_JWKS_URL)，不能验证身份凭证，请稍后重试');
+      throw unauthenticated('身份凭证无效：不是网关签发的，或已被篡改');
+    }
+    return identityFromClaims(payload, { allowPublic: true });
+  };
 }
 
-/** Shared by the gateway (user JWT) and subgraphs (internal JWT): claims → Identity, validated. */
-export function identityFromClaims(claims: Record<string, unknown>): Identity {
+/** At most this much of a bad claim is echoed back. */
+const echo = (value: unknown) => {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return text.length > 24 ? `${text.slice(0, 24)}…` : text;
+};
+
+/**
+ * Shared by the gateway (user JWT) and subgraphs (identity header): claims → Identity, each claim
+ * checked against what the platform knows, so a malformed one can never widen what a caller sees.
+ * `allowPublic`: role null is the anonymous public (only the gateway's own header says so).
+ */
+export function identityFromClaims(claims: Record<string, unknown>, { allowPublic = false } = {}): Identity {
   const role = claims.role ?? null;
-  if (role !== null && !Roles.includes(role as Role)) throw unauthenticated(`令牌中的角色无效：${String(role)}`);
-  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+  if (role === null && !allowPublic) throw unauthenticated('令牌缺少角色 (role)');
+  if (role !== null && !Roles.includes(role as Role)) throw unauthenticated(`令牌中的角色 (role) 无效：${echo(role)}`);
+  const optional = (name: string): string | undefined => {
+    const value = claims[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || value.length === 0) throw unauthenticated(`令牌中的 (${name}) 无效：应为非空字符串`);
+    return value;
+  };
   const identity: Identity = {
     role: role as Role | null,
-    subject: str(claims.sub),
-    creditCode: str(claims.creditCode),
-    department: str(claims.department),
-    region: str(claims.region),
+    subject: typeof claims.sub === 'string' && claims.sub ? claims.sub : undefined,
+    creditCode: optional('creditCode'),
+    department: optional('department'),
+    region: optional('region'),
   };
+  if (identity.region !== undefined && !isKnownRegion(identity.region)) {
+    throw unauthenticated(`令牌中的地区 (region) 无效：“${echo(identity.region)}”不是平台已知的六位行政区划代码`);
+  }
+  if (identity.department !== undefined) {
+    const home = departmentRegion(identity.department);
+    if (!home) throw unauthenticated(`令牌中的部门 (department) 无效：“${echo(identity.department)}”不是平台已知的部门代码`);
+    if (identity.region && !regionCovers(home, identity.region)) {
+      throw unauthenticated(`令牌中的地区 (region) ${identity.region} 超出部门 ${identity.department} 所属地区 ${home}`);
+    }
+  }
   if (identity.role === 'ENTERPRISE') {
     if (!identity.creditCode) throw unauthenticated('企业身份令牌缺少统一社会信用代码 (creditCode)');
     const check = checkCreditCode(identity.creditCode);
-    if (!check.ok) throw unauthenticated(`企业身份令牌中的统一社会信用代码无效：${check.reason}`);
+    if (!check.ok) throw unauthenticated(`企业身份令牌中的统一社会信用代码 (creditCode) 无效：${check.reason}`);
     identity.creditCode = check.code;
   }
   if (identity.role && identity.role !== 'ENTERPRISE' && identity.role !== 'AUDITOR' && !identity.region) {
     throw unauthenticated('工作人员令牌缺少所属地区 (region)');
+  }
+  if ((identity.role === 'DEPARTMENT_REVIEWER' || identity.role === 'DEPARTMENT_SYSTEM') && !identity.department) {
+    throw unauthenticated('部门令牌缺少所属部门 (department)');
   }
   return identity;
 }

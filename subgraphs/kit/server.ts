@@ -7,7 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../../platform/config';
 import { errorLogPlugin } from '../../platform/errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from '../../platform/http';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, verifyInternalIdentity } from '../../platform/identity';
+import { createIdentityVerifier, IDENTITY_HEADER, REQUEST_ID_HEADER } from '../../platform/identity';
 import { queryGuard, resolveQueryLimits } from '../../platform/limits';
 import { createLogger, type Logger } from '../../platform/logger';
 import { buildFederatedSchema } from './schema';
@@ -35,7 +35,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 export async function createSubgraphServer(
   definition: SubgraphDefinition<any>,
   orm: MikroORM,
-  config: Pick<Config, 'internalSecret' | 'logLevel' | 'production' | 'queryLimits' | 'queryCacheMaxBytes'>,
+  config: Pick<Config, 'gatewayIdentity' | 'logLevel' | 'production' | 'queryLimits' | 'queryCacheMaxBytes'>,
   log: Logger = createLogger(config.logLevel, { service: definition.name }),
 ): Promise<SubgraphServer> {
   const schema = await buildFederatedSchema(definition);
@@ -47,6 +47,8 @@ export async function createSubgraphServer(
     cacheMaxBytes: config.queryCacheMaxBytes,
     persistedQueries: false,
   });
+  // Only headers the gateway signed for this subgraph (aud = its name) are accepted.
+  const verifyIdentity = await createIdentityVerifier(config.gatewayIdentity, definition.name);
   const apollo = new ApolloServer<Context<any>>({
     schema,
     ...guard.serverOptions,
@@ -60,7 +62,7 @@ export async function createSubgraphServer(
 
   const contextFor = async (headers: Record<string, string | undefined>): Promise<Context<any>> => {
     const requestId = headers[REQUEST_ID_HEADER] ?? randomUUID();
-    const identity = await verifyInternalIdentity(headers[IDENTITY_HEADER], config.internalSecret);
+    const identity = await verifyIdentity(headers[IDENTITY_HEADER]);
     const em = orm.em.fork();
     return {
       em,
@@ -81,8 +83,8 @@ export async function createSubgraphServer(
           [IDENTITY_HEADER]: header(req, IDENTITY_HEADER),
         });
       } catch (error) {
-        // A forged identity is refused with 401 and logged: somebody is calling us directly.
-        log.warn('refused request with invalid identity', { requestId: header(req, REQUEST_ID_HEADER) });
+        // A missing or forged identity is refused with 401 and logged: somebody is calling us directly.
+        log.warn('refused request with invalid identity', { requestId: header(req, REQUEST_ID_HEADER), reason: (error as Error).message });
         Object.assign((error as { extensions: Record<string, unknown> }).extensions, { http: { status: 401 } });
         throw error;
       }

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { getIntrospectionQuery, Kind, parse, print } from 'graphql';
 import { createGateway, type Gateway } from '../../gateway';
-import { IDENTITY_HEADER, signInternalIdentity } from '../../platform/identity';
+import { IDENTITY_HEADER } from '../../platform/identity';
 import { cacheBytes } from '../../platform/limits';
 import { createSubgraphServer } from '../../subgraphs/kit/server';
 import { enterprisesSubgraph } from '../../subgraphs/enterprises';
 import { describeDb } from '../support/db';
-import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
+import { postGraphql, signIdentity, startTestGraph, type TestGraph } from '../support/graph';
 
 /** The limits on real requests: gateway over HTTP in front of both subgraphs, each its own database. */
 describeDb('query limits through the gateway and at the subgraphs', () => {
@@ -125,7 +125,7 @@ describeDb('query limits through the gateway and at the subgraphs', () => {
 
   describe('a subgraph called directly applies the same limits', () => {
     const direct = async (query: string, variables?: Record<string, unknown>) => {
-      const identity = await signInternalIdentity({ role: 'AUDITOR' } as never, graph.config.internalSecret);
+      const identity = await signIdentity(graph.config, { role: 'AUDITOR' }, 'enterprises');
       return postGraphql(graph.subgraphs.enterprises.http.url, { query, variables }, { [IDENTITY_HEADER]: identity });
     };
 

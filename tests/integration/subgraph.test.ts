@@ -1,11 +1,11 @@
 import { enterprisesSubgraph } from '../../subgraphs/enterprises';
 import { creditCodeCheckChar } from '../../platform/credit-code';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, signInternalIdentity, type Identity } from '../../platform/identity';
+import { ANONYMOUS, IDENTITY_HEADER, REQUEST_ID_HEADER, type Identity } from '../../platform/identity';
 import { createLogger } from '../../platform/logger';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { describeDb, openTestDatabase, type TestDatabase } from '../support/db';
-import { testConfig } from '../support/graph';
+import { signIdentity, testConfig } from '../support/graph';
 
 /** One subgraph in-process, as the gateway would call it: `_entities` included. */
 describeDb('the enterprises subgraph in-process', () => {
@@ -17,7 +17,7 @@ describeDb('the enterprises subgraph in-process', () => {
 
   const run = async (query: string, variables: Record<string, unknown>, identity: Identity | null, requestId?: string) => {
     const headers = {
-      [IDENTITY_HEADER]: identity ? await signInternalIdentity(identity, config.internalSecret) : undefined,
+      [IDENTITY_HEADER]: await signIdentity(config, identity ?? ANONYMOUS, 'enterprises'),
       [REQUEST_ID_HEADER]: requestId,
     };
     const response = await server.apollo.executeOperation({ query, variables }, { contextValue: await server.contextFor(headers) });

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { createGateway, type Gateway } from '../../gateway';
 import { signDevToken } from '../../gateway/auth';
 import { loadConfig, type Config } from '../../platform/config';
 import type { RunningServer } from '../../platform/http';
+import { createIdentitySigner, type Identity, type IdentitySigner } from '../../platform/identity';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { subgraphs } from '../../subgraphs/registry';
 import { openTestDatabase, type TestDatabase } from './db';
@@ -22,12 +24,35 @@ export interface TestGraph {
   subgraphs: Record<string, RunningSubgraph>;
   supergraphPath: string;
   token(claims: { role: string; creditCode?: string; department?: string; region?: string }): Promise<string>;
+  /** `x-qinqing-identity` as this graph's gateway would mint it for `subgraph`. */
+  signIdentity(identity: Identity, subgraph: string): Promise<string>;
   query<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any } }>;
   stop(): Promise<void>;
 }
 
+/** Keys made in memory for this test process: tests never read or write dev keys under data/. */
+export const TEST_KEYS = {
+  gatewayPrivateKey: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  jwtSecret: randomBytes(32).toString('base64url'),
+};
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    GATEWAY_PRIVATE_KEY: TEST_KEYS.gatewayPrivateKey,
+    JWT_SECRET: TEST_KEYS.jwtSecret,
+    ...overrides,
+  });
+}
+
+const signers = new Map<string, Promise<IdentitySigner>>();
+/** Signs identity headers with a config's gateway key, as its gateway would. */
+export function signIdentity(config: Config, identity: Identity, subgraph: string): Promise<string> {
+  const pem = config.gatewayIdentity.privateKey!;
+  if (!signers.has(pem)) signers.set(pem, createIdentitySigner(pem));
+  return signers.get(pem)!.then((signer) => signer.sign(identity, subgraph));
 }
 
 /** POST a GraphQL request as a browser or app would (JSON, so CSRF prevention lets it through). */
@@ -65,6 +90,7 @@ export async function startTestGraph(options: { env?: Record<string, string>; de
     subgraphs: running,
     supergraphPath,
     token: (claims) => signDevToken(config.jwt, claims),
+    signIdentity: (identity, subgraph) => signIdentity(config, identity, subgraph),
     query: (query, variables, token, headers = {}) =>
       postGraphql(http.url, { query, variables }, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }),
     async stop() {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { createAuthenticator, signDevToken } from '../../gateway/auth';
 
-const jwtOptions = { issuer: 'https://idp.ganzhou.gov.cn', audience: 'qinqing-hub' };
+const jwtOptions = { issuer: 'https://idp.ganzhou.gov.cn', audience: 'qinqing-hub', maxLifetimeSeconds: 12 * 3600 };
 const code = async (p: Promise<unknown>) => p.then(() => 'OK', (e) => (e as { extensions?: { code?: string } }).extensions?.code);
 
 async function signRs256(privateKey: Parameters<SignJWT['sign']>[0], claims: Record<string, unknown>, kid?: string) {
@@ -25,6 +25,31 @@ describe('gateway authentication', () => {
     expect((await authenticate(undefined)).role).toBeNull();
     expect(await code(authenticate(`Token ${token}`))).toBe('UNAUTHENTICATED');
     expect(await code(authenticate(`Bearer ${token}x`))).toBe('UNAUTHENTICATED');
+  });
+
+  test('a validly signed token must carry exp, a lifetime within the maximum and no iat in the future', async () => {
+    const secret = 'y'.repeat(40);
+    const authenticate = await createAuthenticator({ secret, ...jwtOptions });
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (times: { iat?: number; exp?: number }, claims: Record<string, unknown> = { role: 'FINANCE', region: '360732' }) => {
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(jwtOptions.issuer).setAudience(jwtOptions.audience);
+      if (times.iat !== undefined) jwt.setIssuedAt(times.iat);
+      if (times.exp !== undefined) jwt.setExpirationTime(times.exp);
+      return jwt.sign(new TextEncoder().encode(secret));
+    };
+    const outcome = async (token: string) =>
+      authenticate(`Bearer ${token}`).then(
+        (identity) => `ok ${identity.role}`,
+        (e) => `${(e as { extensions?: { code?: string } }).extensions?.code}: ${(e as Error).message}`,
+      );
+    expect(await outcome(await sign({ iat: now, exp: now + 8 * 3600 }))).toBe('ok FINANCE');
+    expect(await outcome(await sign({ exp: now + 3600 }))).toBe('ok FINANCE');
+    expect(await outcome(await sign({ iat: now }))).toMatch(/^UNAUTHENTICATED: .*\(exp\)/);
+    expect(await outcome(await sign({ iat: now, exp: now + 13 * 3600 }))).toMatch(/^UNAUTHENTICATED: .*\(exp\).*JWT_MAX_LIFETIME/);
+    expect(await outcome(await sign({ exp: now + 30 * 86400 }))).toMatch(/^UNAUTHENTICATED: .*\(exp\)/);
+    expect(await outcome(await sign({ iat: now + 3600, exp: now + 7200 }))).toMatch(/^UNAUTHENTICATED: .*\(iat\)/);
+    expect(await outcome(await sign({ iat: now, exp: now + 60 }, { region: '360732' }))).toMatch(/^UNAUTHENTICATED: .*\(role\)/);
+    expect(await outcome(await sign({ iat: now, exp: now + 60 }, { role: 'FINANCE', region: '3607' }))).toMatch(/^UNAUTHENTICATED: .*\(region\)/);
   });
 
   test('production: a PEM public key (RS256) from the identity provider', async () => {

@@ -1,46 +1,121 @@
-import { SignJWT } from 'jose';
+import { generateKeyPairSync } from 'node:crypto';
+import { createLocalJWKSet, importPKCS8, jwtVerify, SignJWT } from 'jose';
 import {
+  ANONYMOUS,
+  createIdentitySigner,
+  createIdentityVerifier,
   identityFromClaims,
   regionCovers,
-  signInternalIdentity,
-  verifyInternalIdentity,
 } from '../../platform/identity';
 import { maskBankAccount, maskIdNumber, maskPersonName } from '../../subgraphs/kit/mask';
 import { canReadEnterpriseRecord, enterpriseScope, requireWriter } from '../../subgraphs/kit/scope';
 
-const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const code = (e: unknown) => (e as { extensions?: { code?: string } }).extensions?.code;
+const newKey = () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+};
+const refusal = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'accepted',
+    (e) => `${code(e)}: ${(e as Error).message}`,
+  );
 
 describe('identity between gateway and subgraphs', () => {
-  test('what the gateway signs, a subgraph reads back', async () => {
-    const header = await signInternalIdentity({ role: 'WINDOW_CLERK', region: '360732', subject: 'clerk-7' }, SECRET);
-    expect(await verifyInternalIdentity(header, SECRET)).toMatchObject({ role: 'WINDOW_CLERK', region: '360732', subject: 'clerk-7' });
+  const key = newKey();
+
+  test('what the gateway signs for a subgraph, that subgraph reads back; the public is signed too', async () => {
+    const signer = await createIdentitySigner(key.privateKey);
+    const enterprises = await createIdentityVerifier({ publicKey: key.publicKey }, 'enterprises');
+    const header = await signer.sign({ role: 'WINDOW_CLERK', region: '360732', subject: 'clerk-7' }, 'enterprises');
+    expect(await enterprises(header)).toMatchObject({ role: 'WINDOW_CLERK', region: '360732', subject: 'clerk-7' });
+    expect((await enterprises(await signer.sign(ANONYMOUS, 'enterprises'))).role).toBeNull();
   });
 
-  test('no header is the public; a forged, foreign or expired one is refused', async () => {
-    expect((await verifyInternalIdentity(undefined, SECRET)).role).toBeNull();
-    const foreign = await signInternalIdentity({ role: 'ADMIN', region: '360700' }, 'another-secret-another-secret-another-secret');
-    await expect(verifyInternalIdentity(foreign, SECRET)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-    const expired = await new SignJWT({ role: 'ADMIN', region: '360700' })
+  test('refused with 401: none, minted for another subgraph, another key, expired, not a JWT', async () => {
+    const signer = await createIdentitySigner(key.privateKey);
+    const enterprises = await createIdentityVerifier({ publicKey: key.publicKey }, 'enterprises');
+    expect(await refusal(enterprises(undefined))).toMatch(/^UNAUTHENTICATED: 缺少网关签发的身份凭证/);
+    expect(await refusal(enterprises(await signer.sign({ role: 'AUDITOR' }, 'tax')))).toMatch(/^UNAUTHENTICATED: .*不是签发给子图 enterprises/);
+    const other = await createIdentitySigner(newKey().privateKey);
+    expect(await refusal(enterprises(await other.sign({ role: 'AUDITOR' }, 'enterprises')))).toMatch(/^UNAUTHENTICATED: 身份凭证无效/);
+    const expired = await new SignJWT({ role: 'AUDITOR' })
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setIssuer('qinqing-gateway')
+      .setAudience('enterprises')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(await importPKCS8(key.privateKey, 'EdDSA'));
+    expect(await refusal(enterprises(expired))).toMatch(/^UNAUTHENTICATED: 身份凭证已过期/);
+    expect(await refusal(enterprises('not.a.jwt'))).toMatch(/^UNAUTHENTICATED: 身份凭证无效/);
+    // A department holding an HS256 secret cannot pass one off as the gateway's.
+    const hs = await new SignJWT({ role: 'AUDITOR' })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('qinqing-gateway')
-      .setAudience('qinqing-subgraphs')
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
-      .sign(new TextEncoder().encode(SECRET));
-    await expect(verifyInternalIdentity(expired, SECRET)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-    await expect(verifyInternalIdentity('not.a.jwt', SECRET)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+      .setAudience('enterprises')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(new TextEncoder().encode(key.publicKey));
+    expect(await refusal(enterprises(hs))).toMatch(/^UNAUTHENTICATED/);
   });
 
-  test('claims are validated: unknown roles, an enterprise without a valid code, an official without a region', () => {
-    for (const claims of [{ role: 'SUPERUSER' }, { role: 'ENTERPRISE' }, { role: 'ENTERPRISE', creditCode: '914403001922038217' }, { role: 'FINANCE' }]) {
-      let error: unknown;
-      try {
-        identityFromClaims(claims);
-      } catch (e) {
-        error = e;
-      }
-      expect(code(error)).toBe('UNAUTHENTICATED');
+  test('the published JWKS (kid, alg, use, no private part) verifies what the gateway signs', async () => {
+    const signer = await createIdentitySigner(key.privateKey);
+    const [jwk] = signer.jwks.keys;
+    expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: expect.any(String) });
+    expect(jwk).not.toHaveProperty('d');
+    const header = await signer.sign({ role: 'FINANCE', region: '360732' }, 'tax');
+    const { payload, protectedHeader } = await jwtVerify(header, createLocalJWKSet(signer.jwks), { audience: 'tax', issuer: 'qinqing-gateway' });
+    expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: jwk.kid });
+    expect(payload).toMatchObject({ role: 'FINANCE', region: '360732', aud: 'tax' });
+  });
+});
+
+describe('claims are validated against what the platform knows', () => {
+  const refused = (claims: Record<string, unknown>): string => {
+    try {
+      identityFromClaims(claims);
+      return 'accepted';
+    } catch (e) {
+      return `${code(e)}: ${(e as Error).message}`;
     }
+  };
+
+  test.each([
+    [{ role: 'SUPERUSER' }, /role/],
+    [{}, /缺少角色 \(role\)/],
+    [{ role: null }, /缺少角色 \(role\)/],
+    [{ role: 'ENTERPRISE' }, /creditCode/],
+    [{ role: 'ENTERPRISE', creditCode: '914403001922038217' }, /creditCode/],
+    [{ role: 'FINANCE' }, /region/],
+    // A malformed region would otherwise cover a whole province (36…) or city (3607…).
+    [{ role: 'FINANCE', region: '36' }, /region/],
+    [{ role: 'WINDOW_CLERK', region: '3607' }, /region/],
+    [{ role: 'ADMIN', region: '3607320' }, /region/],
+    [{ role: 'ADMIN', region: '' }, /region/],
+    [{ role: 'APPROVAL_BUREAU', region: '360799' }, /region/],
+    [{ role: 'APPROVAL_BUREAU', region: 360732 }, /region/],
+    [{ role: 'AUDITOR', region: '36' }, /region/],
+    [{ role: 'DEPARTMENT_REVIEWER', region: '360732' }, /department/],
+    [{ role: 'DEPARTMENT_REVIEWER', department: '360732-NOPE', region: '360732' }, /department/],
+    // A county department cannot claim the city, nor another county.
+    [{ role: 'DEPARTMENT_SYSTEM', department: '360732-SAMR', region: '360700' }, /region.*360732-SAMR/],
+    [{ role: 'DEPARTMENT_SYSTEM', department: '360732-SAMR', region: '360731' }, /region.*360732-SAMR/],
+  ])('%j is refused, naming the claim', (claims, claim) => {
+    const result = refused(claims);
+    expect(result).toMatch(/^UNAUTHENTICATED: /);
+    expect(result).toMatch(claim);
+  });
+
+  test('valid claims pass; role null is the public only where allowed (the gateway\'s own header)', () => {
+    expect(identityFromClaims({ role: 'DEPARTMENT_SYSTEM', department: '360732-SAMR', region: '360732' })).toMatchObject({ department: '360732-SAMR' });
+    expect(identityFromClaims({ role: 'ADMIN', region: '360000' }).region).toBe('360000');
+    expect(identityFromClaims({ role: 'AUDITOR' }).role).toBe('AUDITOR');
+    expect(identityFromClaims({ role: null }, { allowPublic: true }).role).toBeNull();
+  });
+
+  test('a bad value is echoed only as a short prefix', () => {
+    expect(refused({ role: 'ADMIN', region: 'x'.repeat(500) }).length).toBeLessThan(120);
   });
 });
 
