@@ -9,6 +9,8 @@ import { ErrorCode, errorLogPlugin, formatError } from '../platform/errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from '../platform/http';
 import { REQUEST_ID_HEADER, signInternalIdentity } from '../platform/identity';
 import { createLogger, type Logger } from '../platform/logger';
+import { createGatewayMetrics, graphqlMetricsPlugin, metricsRoute } from '../platform/metrics';
+import { initTelemetry, traceRequests } from '../platform/telemetry';
 import { createAuthenticator } from './auth';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
@@ -91,13 +93,16 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     ...DEFAULT_QUERY_LIMITS,
     ...Object.fromEntries(Object.entries(config.queryLimits).filter(([, v]) => v !== undefined)),
   };
+  // Observability: tracing (once per process) and this gateway's own metrics registry.
+  initTelemetry();
+  const metrics = createGatewayMetrics();
   const endpoints = new Map(options.services.map((s) => [s.name, s.url]));
   const supergraph = supergraphFromFile(config.supergraphPath, log, options.supergraphPollMs);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // The committed supergraph carries placeholder URLs; where each subgraph lives is deployment config.
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, endpoints.get(name) ?? url!, config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs),
+      new SubgraphDataSource(name, endpoints.get(name) ?? url!, config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs, metrics),
     logger: {
       debug: (m) => log.debug(String(m)),
       info: (m) => log.info(String(m)),
@@ -120,6 +125,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
       config.production ? ApolloServerPluginLandingPageDisabled() : ideLandingPagePlugin({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY }),
       requestLogPlugin(log),
       errorLogPlugin(log),
+      graphqlMetricsPlugin(metrics),
     ],
   });
   await apollo.start();
@@ -164,6 +170,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     context,
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      '/metrics': metricsRoute(metrics, config.metricsToken),
       '/ready': async (_req, res) => {
         const state = await readiness();
         sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'not ready', ...state });
@@ -186,7 +193,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     apollo,
     readiness,
     async listen(port, host = config.host) {
-      running = await listen(handler, port, host);
+      running = await listen(traceRequests('gateway', handler), port, host);
       return running;
     },
     async stop() {

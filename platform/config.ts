@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   QUERY_MAX_COST: positiveInt.optional(),
   QUERY_MAX_TOKENS: positiveInt.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Optional bearer token `/metrics` then requires (it is meant for the internal network anyway). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   });
 
 /**
@@ -72,6 +74,7 @@ export interface Config {
   subgraphTimeoutMs: number;
   queryLimits: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -135,5 +138,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: e.QUERY_MAX_TOKENS,
     },
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

@@ -9,6 +9,9 @@ import { errorLogPlugin, formatError } from '../../platform/errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from '../../platform/http';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, verifyInternalIdentity } from '../../platform/identity';
 import { createLogger, type Logger } from '../../platform/logger';
+import { createGraphqlMetrics, graphqlMetricsPlugin, metricsRoute } from '../../platform/metrics';
+import { initTelemetry, traceRequests } from '../../platform/telemetry';
+import { databasePoolStats } from './orm';
 import { buildFederatedSchema } from './schema';
 import type { Context, SubgraphDefinition } from './subgraph';
 
@@ -34,15 +37,18 @@ function header(req: IncomingMessage, name: string): string | undefined {
 export async function createSubgraphServer(
   definition: SubgraphDefinition<any>,
   orm: MikroORM,
-  config: Pick<Config, 'internalSecret' | 'logLevel' | 'production'>,
+  config: Pick<Config, 'internalSecret' | 'logLevel' | 'production' | 'metricsToken'>,
   log: Logger = createLogger(config.logLevel, { service: definition.name }),
 ): Promise<SubgraphServer> {
   const schema = await buildFederatedSchema(definition);
+  // Observability: tracing (once per process) and this subgraph's own metrics registry.
+  initTelemetry();
+  const metrics = createGraphqlMetrics(definition.name, { databasePool: () => databasePoolStats(orm) });
   const apollo = new ApolloServer<Context<any>>({
     schema,
     formatError,
     // Subgraphs are reached through the gateway only; they have no IDE of their own.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), errorLogPlugin(log)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), errorLogPlugin(log), graphqlMetricsPlugin(metrics, log)],
     introspection: !config.production,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
@@ -80,6 +86,7 @@ export async function createSubgraphServer(
     },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+      '/metrics': metricsRoute(metrics, config.metricsToken),
     },
   });
 
@@ -90,7 +97,7 @@ export async function createSubgraphServer(
     apollo,
     contextFor,
     async listen(port, host = '127.0.0.1') {
-      running = await listen(handler, port, host);
+      running = await listen(traceRequests(definition.name, handler), port, host);
       return running;
     },
     async stop() {
