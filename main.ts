@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './platform/config';
-import { createLogger } from './platform/logger';
+import { createLogger, flushLogs } from './platform/logger';
+import { initTelemetry, shutdownTelemetry } from './platform/telemetry';
 import type { ServiceEndpoint } from './gateway';
 
 /**
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, { service: 'main' });
   const piece = process.argv[2];
+  // Observability: the trace resource names the piece (OTEL_SERVICE_NAME overrides it).
+  initTelemetry({ serviceName: piece ? `qinqing-hub-${piece}` : 'qinqing-hub' });
   const stops: (() => Promise<void>)[] = [];
 
   const startSubgraph = async (name: string, port: number): Promise<ServiceEndpoint> => {
@@ -68,6 +71,9 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info('shutting down', { signal });
     for (const stop of stops) await stop().catch((error) => log.error('stop failed', { error }));
+    // Observability: export the last batched spans and write out buffered log lines.
+    await shutdownTelemetry().catch((error) => log.error('trace export failed', { error }));
+    flushLogs();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
