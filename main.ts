@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './platform/config';
-import { createLogger } from './platform/logger';
+import { createLogger, flushLogs } from './platform/logger';
+import { initTelemetry, shutdownTelemetry } from './platform/telemetry';
 
 /**
  * `npm start`                 every subgraph and the gateway in one process (the embedded default)
@@ -11,6 +12,8 @@ import { createLogger } from './platform/logger';
  */
 async function main(): Promise<void> {
   const piece = process.argv[2];
+  // Observability: the trace resource names the piece (OTEL_SERVICE_NAME overrides it).
+  initTelemetry({ serviceName: piece ? `qinqing-hub-${piece}` : 'qinqing-hub' });
   // Each piece is asked only for the keys it needs (the gateway's private key, a subgraph's public one).
   const config = loadConfig(process.env, piece === undefined ? 'all' : piece === 'gateway' ? 'gateway' : 'subgraph');
   const log = createLogger(config.logLevel, { service: 'main' });
@@ -70,6 +73,9 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info('shutting down', { signal });
     for (const stop of stops) await stop().catch((error) => log.error('stop failed', { error }));
+    // Observability: export the last batched spans and write out buffered log lines.
+    await shutdownTelemetry().catch((error) => log.error('trace export failed', { error }));
+    flushLogs();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

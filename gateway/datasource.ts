@@ -3,6 +3,8 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../platform/errors';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
+import type { GatewayMetrics } from '../platform/metrics';
+import { injectTraceContext } from '../platform/telemetry';
 import type { GatewayContext } from './context';
 
 /**
@@ -15,6 +17,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     readonly serviceName: string,
     url: string,
     private readonly timeoutMs: number,
+    private readonly metrics?: Pick<GatewayMetrics, 'observeFetch'>,
   ) {
     super({ url });
     this.fetcher = ((input: string, init: RequestInit) =>
@@ -29,16 +32,29 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // such call today) nothing is signed and the subgraph refuses the call.
     if (context.internalIdentity) headers.set(IDENTITY_HEADER, await context.internalIdentity(this.serviceName));
     headers.set(REQUEST_ID_HEADER, context.requestId ?? randomUUID());
+    // Observability: the subgraph continues this request's trace (W3C traceparent).
+    injectTraceContext(headers);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const started = process.hrtime.bigint();
+    // Health checks and schema loads are not traffic.
+    const observe = (outcome: 'ok' | 'error' | 'unavailable') =>
+      'incomingRequestContext' in options &&
+      this.metrics?.observeFetch(this.serviceName, Number(process.hrtime.bigint() - started) / 1e9, outcome);
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      observe(response.errors?.length ? 'error' : 'ok');
+      return response;
     } catch (error) {
       // A subgraph that answered with GraphQL errors (e.g. 400 for a refused variable) has spoken:
       // pass its errors on with their codes. Only a subgraph that did not answer is "unavailable".
       const body = (error as { extensions?: { response?: { body?: { errors?: unknown[] } } } })?.extensions?.response?.body;
-      if (body && Array.isArray(body.errors) && body.errors.length) return { errors: body.errors as never };
+      if (body && Array.isArray(body.errors) && body.errors.length) {
+        observe('error');
+        return { errors: body.errors as never };
+      }
+      observe('unavailable');
       // Thrown here, the error lands in the response beside the other subgraphs' data.
       throw new GraphQLError(this.describe(error), {
         extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: this.serviceName },

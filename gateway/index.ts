@@ -11,6 +11,8 @@ import { createHttpHandler, listen, sendJson, type RunningServer } from '../plat
 import { createIdentitySigner, REQUEST_ID_HEADER } from '../platform/identity';
 import { queryGuard, resolveQueryLimits, type QueryGuard } from '../platform/limits';
 import { createLogger, type Logger } from '../platform/logger';
+import { createGatewayMetrics, graphqlMetricsPlugin, metricsRoute } from '../platform/metrics';
+import { initTelemetry, traceRequests } from '../platform/telemetry';
 import { createAuthenticator } from './auth';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
@@ -86,12 +88,15 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
   });
   const overrides = options.serviceUrls ?? {};
   const urlOf = (name: string, url: string | undefined) => overrides[name] ?? url;
+  // Observability: tracing (once per process) and this gateway's own metrics registry.
+  initTelemetry();
+  const metrics = createGatewayMetrics();
   const supergraph = supergraphFromFile(config.supergraphPath, log, options.supergraphPollMs);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // Called for each subgraph of every supergraph loaded (again on reload for a new name or URL).
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, urlOf(name, url)!, config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs),
+      new SubgraphDataSource(name, urlOf(name, url)!, config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs, metrics),
     queryPlannerConfig: { cache: guard.planCache },
     logger: {
       debug: (m) => log.debug(String(m)),
@@ -123,6 +128,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
       requestLogPlugin(log),
       errorLogPlugin(log),
       ...guard.plugins,
+      graphqlMetricsPlugin(metrics),
     ],
   });
   await apollo.start();
@@ -174,6 +180,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' });
         res.end(JSON.stringify(signer.jwks));
       },
+      '/metrics': metricsRoute(metrics, config.metricsToken),
       '/ready': async (_req, res) => {
         const state = await readiness();
         sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'not ready', ...state });
@@ -197,7 +204,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     caches: guard.caches,
     readiness,
     async listen(port, host = config.host) {
-      running = await listen(handler, port, host);
+      running = await listen(traceRequests('gateway', handler), port, host);
       return running;
     },
     async stop() {

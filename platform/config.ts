@@ -64,6 +64,8 @@ const EnvSchema = z.object({
   QUERY_CACHE_MAX_BYTES: positiveInt.default(16 * 2 ** 20),
   PERSISTED_QUERIES: bool.default(true),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Optional bearer token `/metrics` then requires (it is meant for the internal network anyway). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   });
 
 /**
@@ -190,6 +192,7 @@ export interface Config {
   /** Automatic persisted queries at the gateway. */
   persistedQueries: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -282,5 +285,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
     queryCacheMaxBytes: e.QUERY_CACHE_MAX_BYTES,
     persistedQueries: e.PERSISTED_QUERIES,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

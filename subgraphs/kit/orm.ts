@@ -6,6 +6,8 @@ import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from '../../platform/config';
+import type { PoolStats } from '../../platform/metrics';
+import { recordStatementSpan } from '../../platform/telemetry';
 import { DEFAULT_DEMO_ENTERPRISES } from '../../demo/population';
 import type { SubgraphDefinition } from './subgraph';
 
@@ -46,7 +48,7 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
       silent: true,
       emit: 'ts',
     },
-    ...(options.onStatement ? statementHook(options.onStatement) : {}),
+    ...statementHook(driver, options.onStatement),
   };
   if (driver === 'postgresql') {
     return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, schema: definition.name, pool: { min: 0, max: 10 } };
@@ -59,11 +61,31 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
   return { ...common, driver: BetterSqliteDriver, dbName };
 }
 
+/** The knex pool behind the connection (tarn), read when `/metrics` is scraped. */
+export function databasePoolStats(orm: MikroORM): PoolStats | undefined {
+  const connection = orm.em.getConnection() as unknown as { getKnex?: () => { client?: { pool?: TarnPool } } };
+  const pool = connection.getKnex?.().client?.pool;
+  if (!pool) return undefined;
+  return { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() };
+}
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
 export function driverOf(orm: MikroORM): Driver {
   return orm.config.get('driver') === PostgreSqlDriver ? 'postgresql' : 'sqlite';
 }
 
-function statementHook(onStatement: (sql: string) => void): Partial<Options> {
+/**
+ * Every statement MikroORM runs becomes a span under the request's (and is handed to
+ * `onStatement` in tests). With the `query` namespace on and `query-params` off, MikroORM logs
+ * the statement with placeholders (`?` on SQLite, `$1` on PostgreSQL), never the values; the span
+ * records its shape only (`recordStatementSpan` strips any literal a raw statement carries) and
+ * never `context.params`.
+ */
+function statementHook(driver: Driver, onStatement?: (sql: string) => void): Partial<Options> {
   return {
     debug: ['query'],
     loggerFactory: () => ({
@@ -71,7 +93,9 @@ function statementHook(onStatement: (sql: string) => void): Partial<Options> {
       error: () => undefined,
       warn: () => undefined,
       logQuery: (context: LogContext) => {
-        if (context.query) onStatement(context.query);
+        if (!context.query) return;
+        onStatement?.(context.query);
+        recordStatementSpan(context.query, context.took ?? 0, driver, context.level === 'error');
       },
       setDebugMode: () => undefined,
       isEnabled: (namespace: LoggerNamespace) => namespace === 'query',

@@ -10,6 +10,9 @@ import { createHttpHandler, listen, sendJson, type RunningServer } from '../../p
 import { createIdentityVerifier, IDENTITY_HEADER, REQUEST_ID_HEADER } from '../../platform/identity';
 import { queryGuard, resolveQueryLimits } from '../../platform/limits';
 import { createLogger, type Logger } from '../../platform/logger';
+import { createGraphqlMetrics, graphqlMetricsPlugin, metricsRoute } from '../../platform/metrics';
+import { initTelemetry, traceRequests } from '../../platform/telemetry';
+import { databasePoolStats } from './orm';
 import { buildFederatedSchema } from './schema';
 import type { Context, SubgraphDefinition } from './subgraph';
 
@@ -35,7 +38,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 export async function createSubgraphServer(
   definition: SubgraphDefinition<any>,
   orm: MikroORM,
-  config: Pick<Config, 'gatewayIdentity' | 'logLevel' | 'production' | 'queryLimits' | 'queryCacheMaxBytes'>,
+  config: Pick<Config, 'gatewayIdentity' | 'logLevel' | 'production' | 'queryLimits' | 'queryCacheMaxBytes' | 'metricsToken'>,
   log: Logger = createLogger(config.logLevel, { service: definition.name }),
 ): Promise<SubgraphServer> {
   const schema = await buildFederatedSchema(definition);
@@ -49,11 +52,20 @@ export async function createSubgraphServer(
   });
   // Only headers the gateway signed for this subgraph (aud = its name) are accepted.
   const verifyIdentity = await createIdentityVerifier(config.gatewayIdentity, definition.name);
+  // Observability: tracing (once per process) and this subgraph's own metrics registry.
+  initTelemetry();
+  const metrics = createGraphqlMetrics(definition.name, { databasePool: () => databasePoolStats(orm) });
   const apollo = new ApolloServer<Context<any>>({
     schema,
     ...guard.serverOptions,
     // Subgraphs are reached through the gateway only; they have no IDE of their own.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), errorLogPlugin(log), ...guard.plugins],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      errorLogPlugin(log),
+      ...guard.plugins,
+      graphqlMetricsPlugin(metrics, log),
+    ],
     introspection: !config.production,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
@@ -91,6 +103,7 @@ export async function createSubgraphServer(
     },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+      '/metrics': metricsRoute(metrics, config.metricsToken),
     },
   });
 
@@ -101,7 +114,7 @@ export async function createSubgraphServer(
     apollo,
     contextFor,
     async listen(port, host = '127.0.0.1') {
-      running = await listen(handler, port, host);
+      running = await listen(traceRequests(definition.name, handler), port, host);
       return running;
     },
     async stop() {

@@ -7,6 +7,7 @@ import { signDevToken } from '../../gateway/auth';
 import { loadConfig, type Config } from '../../platform/config';
 import type { RunningServer } from '../../platform/http';
 import { createIdentitySigner, type Identity, type IdentitySigner } from '../../platform/identity';
+import type { Logger } from '../../platform/logger';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { subgraphs } from '../../subgraphs/registry';
 import { openTestDatabase, type TestDatabase } from './db';
@@ -66,7 +67,7 @@ export async function postGraphql(url: string, body: unknown, headers: Record<st
  * The whole graph for real: every subgraph over its own fresh database (with demo data), each on
  * a port of its own, and the gateway over HTTP in front, serving a copy of the committed supergraph.
  */
-export async function startTestGraph(options: { env?: Record<string, string>; demo?: boolean } = {}): Promise<TestGraph> {
+export async function startTestGraph(options: { env?: Record<string, string>; demo?: boolean; log?: (service: string) => Logger } = {}): Promise<TestGraph> {
   const dir = mkdtempSync(join(tmpdir(), 'qinqing-graph-'));
   const supergraphPath = join(dir, 'supergraph.graphql');
   copyFileSync(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'), supergraphPath);
@@ -75,12 +76,13 @@ export async function startTestGraph(options: { env?: Record<string, string>; de
   const running: Record<string, RunningSubgraph> = {};
   for (const definition of subgraphs) {
     const db = await openTestDatabase(definition, { demo: options.demo ?? true });
-    const server = await createSubgraphServer(definition, db.orm, config);
+    const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name));
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
   const gateway = await createGateway(config, {
     serviceUrls: Object.fromEntries(subgraphs.map((s) => [s.name, running[s.name].http.url])),
     supergraphPollMs: 100,
+    log: options.log?.('gateway'),
   });
   const http = await gateway.listen(0, '127.0.0.1');
   return {
