@@ -1,6 +1,7 @@
 /**
- * Two projects: `sqlite` runs every test; `postgresql` runs the database-backed ones again on a
- * real PostgreSQL (a database per test file). Pure unit tests need no second run.
+ * Three projects: `sqlite` runs every test but the browser's; `postgresql` runs the database-backed
+ * ones again on a real PostgreSQL (a database per test file; pure unit tests need no second run);
+ * `browser` drives the IDE in headless Chromium.
  */
 const base = {
   testEnvironment: 'node',
@@ -13,7 +14,9 @@ module.exports = {
   testTimeout: 60000,
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   projects: [
-    { ...base, displayName: 'sqlite', testMatch: ['<rootDir>/tests/**/*.test.ts'], globals: { TEST_DB: 'sqlite' } },
+    { ...base, displayName: 'sqlite', testMatch: ['<rootDir>/tests/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/browser/'], globals: { TEST_DB: 'sqlite' } },
+    // Headless Chromium over the whole graph on SQLite (skipped without /usr/bin/chromium, except in CI).
+    { ...base, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'], globals: { TEST_DB: 'sqlite' } },
     { ...base, displayName: 'postgresql', testMatch: ['<rootDir>/tests/{integration,db}/**/*.test.ts'], globals: { TEST_DB: 'postgresql' } },
   ],
 };

@@ -22,7 +22,8 @@ const DEFAULT_TITLE = '亲清赣商 · qinqing-hub GraphQL';
 /** A placeholder, not a token: the page drops any header still containing `<…>` (see ideHtml). */
 const DEFAULT_HEADERS = JSON.stringify({ Authorization: 'Bearer <token from npm run token>' }, null, 2);
 
-const DEFAULT_QUERY = `# 亲清赣商 · qinqing-hub GraphQL
+/** Used when the caller gives none; like every operation shown to a user, validated in tests. */
+export const DEFAULT_QUERY = `# 亲清赣商 · qinqing-hub GraphQL
 #
 # 查询需登录的数据：运行 npm run token 生成令牌，
 # 替换下方 Headers 里的 <token from npm run token>

@@ -41,8 +41,13 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-const EXAMPLE_QUERY = `# 亲清赣商 · qinqing-hub — 先在下方 Headers 中填入 npm run token 打印的令牌
-query 部门目录 {
+/**
+ * The IDE's default tab: the first thing a newcomer runs. Operation names must be ASCII
+ * (GraphQL's Name grammar), so Chinese goes in comments; tests/unit/documents.test.ts validates it.
+ */
+export const EXAMPLE_QUERY = `# 亲清赣商 · qinqing-hub — 先在下方 Headers 中填入 npm run token 打印的令牌
+# 部门目录（公开数据，无需令牌也可运行）；Ctrl+Enter 或点击运行按钮执行
+query DepartmentDirectory {
   departments(regionCode: "360732") {
     code
     shortName

@@ -5,9 +5,9 @@ import { AppError, ErrorCode } from '../../platform/errors';
  * Money is integer fen (分) end to end. GraphQL's Int is 32-bit (≈ ¥21 million), too small for a
  * budget, so `Fen` is any safe integer; a fraction or a float is refused, never rounded.
  */
-function parseFen(value: unknown): number {
+function parseFen(value: unknown, shown = String(value)): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `金额必须是以“分”为单位的整数，收到：${String(value)}`);
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `金额必须是以“分”为单位的整数，收到：${shown}`);
   }
   return value;
 }
@@ -19,6 +19,7 @@ export const FenScalar = new GraphQLScalarType({
   parseValue: parseFen,
   parseLiteral: (ast) => {
     if (ast.kind !== Kind.INT) throw new AppError(ErrorCode.BAD_USER_INPUT, '金额必须是以“分”为单位的整数');
-    return parseFen(Number(ast.value));
+    // The literal as written: Number() would already have rounded an unsafe one.
+    return parseFen(Number(ast.value), ast.value);
   },
 });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enterprisesSubgraph } from '../../subgraphs/enterprises';
 import { Enterprise } from '../../subgraphs/enterprises/enterprise.entity';
-import { migrationDrift, openDatabase, ormOptions } from '../../subgraphs/kit/orm';
+import type { MikroORM } from '@mikro-orm/core';
+import { migrationDrift, openDatabase } from '../../subgraphs/kit/orm';
 import { createScratchDatabase, dropDatabase, DEFAULT_TEST_DATABASE_URL } from '../../subgraphs/kit/pg-admin';
 import { subgraphs } from '../../subgraphs/registry';
 import { describeDb, openTestDatabase, testDriver } from '../support/db';
@@ -43,10 +44,40 @@ describeDb(`databases (${testDriver})`, () => {
     }
   });
 
-  test('each subgraph keeps its tables to itself (its own SQLite file or PostgreSQL schema)', () => {
-    const options = ormOptions(enterprisesSubgraph, { dataDir: '/tmp/x', databaseUrl: 'postgres://u@h/db' });
-    expect(options.schema).toBe('enterprises');
-    const sqlite = ormOptions(enterprisesSubgraph, { dataDir: '/tmp/x' });
-    expect(sqlite.dbName).toBe('/tmp/x/enterprises.sqlite');
+  test('each subgraph keeps its tables to itself (its own SQLite file or PostgreSQL schema)', async () => {
+    const adminUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
+    const scratch = testDriver === 'postgresql' ? await createScratchDatabase(adminUrl, 'test_apart') : undefined;
+    // Every subgraph on the same settings, as `npm start` runs them.
+    const config = { dataDir: mkdtempSync(join(tmpdir(), 'qinqing-data-')), databaseUrl: scratch?.url };
+    const opened: MikroORM[] = [];
+    try {
+      for (const definition of subgraphs) opened.push(await openDatabase(definition, config));
+      // What each subgraph's entities map to, plus the migrations table each one keeps for itself.
+      const expected = Object.fromEntries(
+        subgraphs.map((definition, i) => [
+          definition.name,
+          [...Object.values(opened[i].getMetadata().getAll()).filter((m) => !m.embeddable && !m.virtual && !m.abstract).map((m) => m.tableName), 'mikro_orm_migrations'].sort(),
+        ]),
+      );
+      for (const tables of Object.values(expected)) expect(tables.length).toBeGreaterThan(1); // a table of its own at least
+      const found: Record<string, string[]> = {};
+      if (testDriver === 'postgresql') {
+        const rows: { schema: string; name: string }[] = await opened[0].em.getConnection().execute(
+          `select table_schema as schema, table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`,
+        );
+        for (const row of rows) (found[row.schema] ??= []).push(row.name);
+      } else {
+        for (const [i, definition] of subgraphs.entries()) {
+          expect(opened[i].config.get('dbName')).toBe(join(config.dataDir, `${definition.name}.sqlite`));
+          const rows: { name: string }[] = await opened[i].em.getConnection().execute(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`);
+          found[definition.name] = rows.map((row) => row.name);
+        }
+      }
+      for (const tables of Object.values(found)) tables.sort();
+      expect(found).toEqual(expected);
+    } finally {
+      for (const orm of opened) await orm.close(true);
+      if (scratch) await dropDatabase(adminUrl, scratch.name);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer, type Server } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,20 @@ import { createIdentitySigner, IDENTITY_HEADER } from '../../platform/identity';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { describeDb } from '../support/db';
 import { createGateway } from '../../gateway';
+import { SUPERGRAPH_RELOAD_CHANNEL, type SupergraphReload } from '../../gateway/supergraph';
 import { postGraphql, startTestGraph, testConfig, type TestGraph } from '../support/graph';
+
+/** Resolves with the next reload attempt of the supergraph at `path` (subscribe before changing it). */
+function nextReload(path: string): Promise<SupergraphReload> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if ((message as SupergraphReload).path !== path) return;
+      unsubscribe(SUPERGRAPH_RELOAD_CHANNEL, onMessage);
+      resolve(message as SupergraphReload);
+    };
+    subscribe(SUPERGRAPH_RELOAD_CHANNEL, onMessage);
+  });
+}
 
 /** The whole graph for real: gateway over HTTP, both subgraphs on their own ports and databases. */
 describeDb('the federated graph through the gateway', () => {
@@ -41,23 +55,28 @@ describeDb('the federated graph through the gateway', () => {
   });
 
   test('one query joins the enterprises and tax subgraphs', async () => {
+    // An enterprise that has a tax profile, as the tax subgraph itself records it.
+    const taxpayer = (
+      await graph.query('{ taxpayers(first: 1, filter: { regionCode: "360732" }) { nodes { creditCode creditRating arrearsFen } } }', undefined, auditor)
+    ).body.data.taxpayers.nodes[0];
+    expect(taxpayer).toEqual({ creditCode: expect.any(String), creditRating: expect.any(String), arrearsFen: expect.any(Number) });
     const token = await graph.token({ role: 'APPROVAL_BUREAU', region: '360732' });
     const { status, body } = await graph.query(
       `query($cc: CreditCode!) { enterprise(creditCode: $cc) { name region { name } tax { creditRating arrearsFen } } }`,
-      { cc: xingguo },
+      { cc: taxpayer.creditCode },
       token,
     );
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data.enterprise.region.name).toBe('兴国县');
+    expect(body.data.enterprise.tax).toEqual({ creditRating: taxpayer.creditRating, arrearsFen: taxpayer.arrearsFen });
     const traced = await fetch(graph.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'window-7-20261125-001' },
       body: JSON.stringify({ query: '{ regions { code } }' }),
     });
     expect(traced.headers.get('x-request-id')).toBe('window-7-20261125-001');
-    expect(['A', 'B', 'M', 'C', 'D']).toContain(body.data.enterprise.tax?.creditRating ?? 'B');
-    expect(typeof body.data.enterprise.name).toBe('string');
+    expect(body.data.enterprise.name).toEqual(expect.any(String));
   });
 
   test('200 enterprise references from the tax subgraph cost a constant number of SQL statements', async () => {
@@ -80,13 +99,13 @@ describeDb('the federated graph through the gateway', () => {
   test('a wrong credit code is refused with INVALID_CREDIT_CODE and says what is wrong', async () => {
     const wrongCheck = xingguo.slice(0, 17) + (xingguo[17] === '0' ? '1' : '0');
     for (const [variables, pattern] of [
-      [{ cc: wrongCheck }, /校验位/],
-      [{ cc: 'I' + xingguo.slice(1) }, /I/],
-      [{ cc: xingguo.slice(0, 17) }, /18位/],
+      [{ cc: wrongCheck }, `校验位错误：第18位应为“${xingguo[17]}”，实际为“${wrongCheck[17]}”`],
+      [{ cc: 'I' + xingguo.slice(1) }, '第1位“I”不是有效字符'],
+      [{ cc: xingguo.slice(0, 17) }, '应为18位，实际为17位'],
     ] as const) {
       const { body } = await graph.query(`query($cc: CreditCode!) { enterprise(creditCode: $cc) { name } }`, variables, auditor);
       expect(body.errors[0].extensions.code).toBe('INVALID_CREDIT_CODE');
-      expect(body.errors[0].message).toMatch(pattern);
+      expect(body.errors[0].message).toContain(pattern);
     }
     const literal = await graph.query(`{ enterprise(creditCode: "${wrongCheck}") { name } }`, undefined, auditor);
     expect(literal.body.errors[0].extensions.code).toBe('INVALID_CREDIT_CODE');
@@ -164,7 +183,7 @@ describeDb('the federated graph through the gateway', () => {
         auditor,
       );
       expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
-      expect(body.errors[0].message).toMatch(/只读/);
+      expect(body.errors[0].message).toBe('审计角色只读，不能修改数据');
     });
   });
 
@@ -193,10 +212,20 @@ describeDb('the federated graph through the gateway', () => {
   describe('limits', () => {
     // The limits themselves: tests/integration/limits.test.ts.
     test('CSRF prevention refuses a simple GET without a preflight header; batching is off', async () => {
-      const get = await fetch(`${graph.gatewayUrl}?query=${encodeURIComponent('{ regions { code } }')}`);
+      const url = `${graph.gatewayUrl}?query=${encodeURIComponent('{ regions { code } }')}`;
+      const get = await fetch(url);
       expect(get.status).toBe(400);
+      const refused = (await get.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(refused.errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(refused.errors[0].message).toMatch(/Cross-Site Request Forgery \(CSRF\)/);
+      // The same GET with the preflight header is served: the header, not GET, was the reason.
+      const preflighted = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+      expect(preflighted.status).toBe(200);
+      expect(((await preflighted.json()) as any).data.regions.length).toBeGreaterThan(0);
+
       const batch = await postGraphql(graph.gatewayUrl, [{ query: '{ regions { code } }' }, { query: '{ regions { code } }' }]);
       expect(batch.status).toBe(400);
+      expect(batch.body.errors[0]).toMatchObject({ message: 'Operation batching disabled.', extensions: { code: 'BAD_REQUEST' } });
     });
   });
 
@@ -270,30 +299,37 @@ describeDb('the federated graph through the gateway', () => {
     const description = async () =>
       (await graph.query('{ __schema { queryType { fields { name description } } } }')).body.data.__schema.queryType.fields.find((f: any) => f.name === 'departments').description;
     expect(await description()).toMatch(/可按地区筛选/);
-    let stop = false;
+    // Requests keep coming before, during and after the swap; none may fail.
     const failures: unknown[] = [];
     let served = 0;
+    let stopAt = Infinity;
+    let warmedUp!: () => void;
+    const serving = new Promise<void>((resolve) => (warmedUp = resolve));
     const load = (async () => {
-      while (!stop) {
+      while (served < stopAt) {
         const { status, body } = await graph.query('{ regions { code } }');
         if (status !== 200 || body.errors) failures.push(body);
-        served++;
+        if (++served === 1) warmedUp();
       }
     })();
+    await serving;
+    const reloaded = nextReload(graph.supergraphPath);
     writeFileSync(graph.supergraphPath, changed);
-    const deadline = Date.now() + 10_000;
-    while (!/已热更新/.test(await description()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    stop = true;
+    expect(await reloaded).toEqual({ path: graph.supergraphPath, outcome: 'reloaded' });
+    stopAt = served + 3; // a few more on the new schema
     await load;
     expect(await description()).toMatch(/已热更新/);
     expect(failures).toEqual([]);
-    expect(served).toBeGreaterThan(0);
 
     // A broken file is ignored: the graph keeps serving the last good schema.
+    const rejected = nextReload(graph.supergraphPath);
     writeFileSync(graph.supergraphPath, 'this is not a supergraph');
-    await new Promise((r) => setTimeout(r, 500));
+    expect(await rejected).toMatchObject({ outcome: 'rejected', error: expect.any(Error) });
     expect(await description()).toMatch(/已热更新/);
+    const restored = nextReload(graph.supergraphPath);
     writeFileSync(graph.supergraphPath, original);
+    expect((await restored).outcome).toBe('reloaded');
+    expect(await description()).toMatch(/可按地区筛选/);
   });
 
   test('in production there is no introspection and no IDE; outside it the IDE works offline', async () => {
@@ -344,7 +380,7 @@ describeDb('the federated graph through the gateway', () => {
       expect(down.body.data.enterprise.name).toEqual(expect.any(String));
       expect(down.body.data.enterprise.tax).toBeNull();
       expect(down.body.errors[0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'tax' });
-      expect(down.body.errors[0].message).toMatch(/tax/);
+      expect(down.body.errors[0].message).toBe('子图 tax 暂时无法访问，其余数据照常返回，请稍后重试');
       const ready = await fetch(graph.gatewayUrl.replace('/graphql', '/ready'));
       expect(ready.status).toBe(503);
       expect(((await ready.json()) as any).subgraphs.tax).toBe('unreachable');
@@ -355,14 +391,11 @@ describeDb('the federated graph through the gateway', () => {
       hung.on('connection', (s) => sockets.add(s));
       await new Promise<void>((resolve) => hung.listen(port, '127.0.0.1', resolve));
       try {
-        const started = Date.now();
         const slow = await graph.query(q, { cc: xingguo }, token);
-        const took = Date.now() - started;
         expect(slow.body.data.enterprise.name).toEqual(expect.any(String));
         expect(slow.body.errors[0].extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'tax' });
-        expect(slow.body.errors[0].message).toMatch(/超时（超过 800 毫秒）/);
-        expect(took).toBeGreaterThanOrEqual(800);
-        expect(took).toBeLessThan(graph.config.subgraphTimeoutMs);
+        // The tax subgraph's own deadline (800 ms) cut it, not the global one: the message names it.
+        expect(slow.body.errors[0].message).toBe('子图 tax 响应超时（超过 800 毫秒），其余数据照常返回，请稍后重试');
         const health = await fetch(graph.gatewayUrl.replace('/graphql', '/health'));
         expect(health.status).toBe(200);
       } finally {

@@ -30,7 +30,7 @@ describe('errors', () => {
     const before = logged.length;
     const result = await run('{ boom }');
     expect(result?.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
-    expect(result?.errors?.[0].message).toMatch(/请求编号/);
+    expect(result?.errors?.[0].message).toBe('服务内部错误，请稍后重试；如持续出现请联系平台运维并提供请求编号');
     expect(JSON.stringify(result)).not.toContain('db-7');
     const entry = logged.slice(before)[0];
     expect(entry).toMatchObject({ msg: 'unexpected error', requestId: 'req-9' });

@@ -142,8 +142,10 @@ describe('scope', () => {
     expect(enterpriseScope({ role: 'ADMIN', region: '360700' }, '360732')).toEqual([{ regionCode: { $gte: '3607', $lt: '3608' } }, { regionCode: '360732' }]);
     expect(enterpriseScope({ role: 'ADMIN', region: '360000' })).toEqual([{ regionCode: { $gte: '36', $lt: '37' } }]);
     expect(enterpriseScope({ role: 'AUDITOR' })).toEqual([]);
-    expect(() => enterpriseScope({ role: 'FINANCE', region: '360732' }, '360731')).toThrow(/360731/);
-    expect(() => enterpriseScope({ role: null })).toThrow();
+    expect(() => enterpriseScope({ role: 'FINANCE', region: '360732' }, '360731')).toThrow(
+      expect.objectContaining({ extensions: { code: 'FORBIDDEN' }, message: '无权查看地区 360731 的数据：您所属地区为 360732' }),
+    );
+    expect(() => enterpriseScope({ role: null })).toThrow(expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } }));
   });
 
   test('the auditor writes nothing', () => {
