@@ -1,5 +1,5 @@
 import { parseCreditCode } from '../../platform/credit-code';
-import { assertCanReadEnterpriseRecord } from '../kit/scope';
+import { assertCanReadEnterpriseKey, assertCanReadEnterpriseRecord } from '../kit/scope';
 import { defineSubgraph, type Context } from '../kit/subgraph';
 import { seedEnterprises } from './demo/seed';
 import { DepartmentResolver, RegionResolver } from './directory.resolver';
@@ -28,7 +28,10 @@ export const enterprisesSubgraph = defineSubgraph<EnterpriseLoaders>({
     // into one SELECT. Representations are `_Any`, so the credit code is validated here too.
     Enterprise: {
       async __resolveReference(reference: { creditCode: string }, ctx: Ctx) {
-        const enterprise = await ctx.loaders.enterprise.load(parseCreditCode(reference.creditCode));
+        const creditCode = parseCreditCode(reference.creditCode);
+        // Before loading: the anonymous or an out-of-region caller learns nothing about existence.
+        assertCanReadEnterpriseKey(ctx.identity, creditCode);
+        const enterprise = await ctx.loaders.enterprise.load(creditCode);
         if (enterprise) assertCanReadEnterpriseRecord(ctx.identity, enterprise);
         return enterprise;
       },
@@ -39,5 +42,5 @@ export const enterprisesSubgraph = defineSubgraph<EnterpriseLoaders>({
     Region: {
       __resolveReference: (reference: { code: string }, ctx: Ctx) => ctx.loaders.region.load(reference.code),
     },
-  } as never,
+  },
 });

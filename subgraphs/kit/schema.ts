@@ -24,7 +24,9 @@ export async function buildFederatedSchema(definition: SubgraphDefinition<any>):
     // Federation directives are declared by @link, not by type-graphql; composition validates them.
     skipCheck: true,
     directives: [...specifiedDirectives],
-    validate: false,
+    // Inputs are checked by the class-validator decorators of kit/validation.ts on every input
+    // and args class, before a resolver runs; every problem is reported at once (formatError).
+    validate: { forbidUnknownValues: false, stopAtFirstError: false, validationError: { target: false, value: false } },
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
   const resolvers = createResolversMap(typeGraphqlSchema) as Record<string, any>;

@@ -5,7 +5,8 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import type { MikroORM } from '@mikro-orm/core';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../../platform/config';
-import { errorLogPlugin, formatError } from '../../platform/errors';
+import { errorLogPlugin } from '../../platform/errors';
+import { subgraphFormatError } from './errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from '../../platform/http';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER, verifyInternalIdentity } from '../../platform/identity';
 import { createLogger, type Logger } from '../../platform/logger';
@@ -40,7 +41,7 @@ export async function createSubgraphServer(
   const schema = await buildFederatedSchema(definition);
   const apollo = new ApolloServer<Context<any>>({
     schema,
-    formatError,
+    formatError: subgraphFormatError,
     // Subgraphs are reached through the gateway only; they have no IDE of their own.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), errorLogPlugin(log)],
     introspection: !config.production,

@@ -25,5 +25,5 @@ export const taxSubgraph = defineSubgraph<TaxLoaders>({
     Enterprise: {
       __resolveReference: (reference: { creditCode: string }) => ({ creditCode: parseCreditCode(reference.creditCode) }),
     },
-  } as never,
+  },
 });
