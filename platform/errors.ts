@@ -54,15 +54,17 @@ export const invalidInput = (problems: FieldProblem[]) =>
   new AppError(ErrorCode.BAD_USER_INPUT, `输入有 ${problems.length} 处问题：${problems.map((p) => p.message).join('；')}`, { problems });
 
 const ECHO_MAX = 32;
+/** graphql-js quotes a refused variable whole (`Variable "$x" got invalid value "…"; reason`). */
+const VARIABLE_MESSAGE = /^Variable "(\$[^"]{1,64})" got invalid value /;
 /**
  * What an error may quote of a value it refuses: a short prefix, never the whole thing (a pasted
  * ID number, a megabyte of junk, a control character that corrupts a log line).
  */
-export function echo(value: unknown): string {
+export function echo(value: unknown, max = ECHO_MAX): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   const chars = [...text];
-  const visible = chars.slice(0, ECHO_MAX).map((ch) => (/[\p{Cc}\p{Cf}\p{Cs}]/u.test(ch) ? `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : ch));
-  return visible.join('') + (chars.length > ECHO_MAX ? '…' : '');
+  const visible = chars.slice(0, max).map((ch) => (/[\p{Cc}\p{Cf}\p{Cs}]/u.test(ch) ? `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : ch));
+  return visible.join('') + (chars.length > max ? '…' : '');
 }
 
 /** class-validator's ValidationError, as much of it as we read (the platform does not import it). */
@@ -144,10 +146,15 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { message: refused.message, locations: formatted.locations, path: formatted.path, extensions: refused.extensions };
   }
   const inner = findAppCode(error);
-  if (inner && inner.code !== formatted.extensions?.code) {
+  if (inner) {
+    // The inner error's own message: graphql-js's wrapper quotes the whole refused value.
     return { ...formatted, message: inner.message, extensions: { ...formatted.extensions, ...inner.extensions } };
   }
   const code = formatted.extensions?.code;
+  const variable = VARIABLE_MESSAGE.exec(formatted.message);
+  if (variable && isPublicCode(code)) {
+    return { ...formatted, message: `变量 ${variable[1]} 的值无效：${echo(formatted.message.slice(variable[0].length), 160)}` };
+  }
   if (isPublicCode(code)) return formatted;
   const original = (error as { originalError?: { name?: string } })?.originalError;
   if (original?.name === 'NotFoundError') {

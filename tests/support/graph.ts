@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createGateway, type Gateway } from '../../gateway';
 import { signDevToken } from '../../gateway/auth';
 import { loadConfig, type Config } from '../../platform/config';
+import type { Logger } from '../../platform/logger';
 import type { RunningServer } from '../../platform/http';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { subgraphs } from '../../subgraphs/registry';
@@ -41,7 +42,7 @@ export async function postGraphql(url: string, body: unknown, headers: Record<st
  * The whole graph for real: every subgraph over its own fresh database (with demo data), each on
  * a port of its own, and the gateway over HTTP in front, serving a copy of the committed supergraph.
  */
-export async function startTestGraph(options: { env?: Record<string, string>; demo?: boolean } = {}): Promise<TestGraph> {
+export async function startTestGraph(options: { env?: Record<string, string>; demo?: boolean; /** every subgraph logs here (tests read what is logged) */ subgraphLog?: Logger } = {}): Promise<TestGraph> {
   const dir = mkdtempSync(join(tmpdir(), 'qinqing-graph-'));
   const supergraphPath = join(dir, 'supergraph.graphql');
   copyFileSync(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'), supergraphPath);
@@ -50,7 +51,7 @@ export async function startTestGraph(options: { env?: Record<string, string>; de
   const running: Record<string, RunningSubgraph> = {};
   for (const definition of subgraphs) {
     const db = await openTestDatabase(definition, { demo: options.demo ?? true });
-    const server = await createSubgraphServer(definition, db.orm, config);
+    const server = await createSubgraphServer(definition, db.orm, config, options.subgraphLog?.child({ service: definition.name }));
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
   const gateway = await createGateway(config, {
