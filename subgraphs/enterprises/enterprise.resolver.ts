@@ -73,11 +73,6 @@ const seesBankAccount = (identity: Identity, enterprise: Enterprise) =>
 /** `%`, `_` and `\` in a user's text are literal characters, not LIKE wildcards. */
 export const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
-/**
- * The filter's conditions. A function: the name condition is a raw fragment (MikroORM's `$like`
- * has no ESCAPE clause, and SQLite has no default escape character), which is consumed when a
- * query is built, so the list and its count each get their own.
- */
 /** Who may register: an administrator, or the market regulator's own system (…-SAMR). */
 function assertCanRegister(identity: Identity): void {
   requireWriter(identity, 'ADMIN', 'DEPARTMENT_SYSTEM');
@@ -86,6 +81,11 @@ function assertCanRegister(identity: Identity): void {
   }
 }
 
+/**
+ * The filter's conditions. A function: the name condition is a raw fragment (MikroORM's `$like`
+ * has no ESCAPE clause, and SQLite has no default escape character), which is consumed when a
+ * query is built, so the list and its count each get their own.
+ */
 function filterQuery(identity: Identity, filter: EnterpriseFilter = {}): () => FilterQuery<Enterprise> {
   const conditions: FilterQuery<Enterprise>[] = [...enterpriseScope(identity, filter.regionCode)];
   // The industry filter's pattern is validated (IndustryFilter): a letter, or a letter and two digits.

@@ -13,7 +13,7 @@ import { TaxCreditRating, TaxProfile } from './tax-profile.entity';
 type Ctx = Context<TaxLoaders>;
 
 /** Taxpayer information is confidential (税收征管法 §8): the front-desk window does not need it. */
-export const TAX_READERS: ReadonlySet<Role> = new Set<Role>(['ENTERPRISE', 'APPROVAL_BUREAU', 'FINANCE', 'DEPARTMENT_REVIEWER', 'DEPARTMENT_SYSTEM', 'ADMIN', 'AUDITOR']);
+const TAX_READERS: ReadonlySet<Role> = new Set<Role>(['ENTERPRISE', 'APPROVAL_BUREAU', 'FINANCE', 'DEPARTMENT_REVIEWER', 'DEPARTMENT_SYSTEM', 'ADMIN', 'AUDITOR']);
 
 /**
  * Decided from the owner's key (the region is in the credit code), before any row is loaded:
