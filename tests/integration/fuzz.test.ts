@@ -16,7 +16,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { describeDb } from '../support/db';
-import { startTestGraph, type TestGraph } from '../support/graph';
+import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
 
 /**
  * No input of any shape produces an undocumented error: random strings (NUL, bidi, zero-width,
@@ -116,6 +116,31 @@ describeDb('random inputs at every argument of every operation', () => {
           if (undocumented.length || ![200, 400].includes(status)) {
             throw new Error(`${operation.name} answered ${status} ${JSON.stringify(body.errors).slice(0, 500)}`);
           }
+        }),
+        { numRuns: 40 },
+      );
+    }
+  });
+
+  /**
+   * `_entities` representations are `_Any`: whatever a caller puts in a key reaches the reference
+   * resolver. Sent straight to each subgraph without an identity (the answer is the public's, or a
+   * refusal): still only documented codes. Entity types and keys come from the committed SDL.
+   */
+  test('random keys in _entities representations at every subgraph', async () => {
+    for (const name of Object.keys(graph.subgraphs)) {
+      const sdl = readFileSync(join(__dirname, '..', '..', 'schema', 'subgraphs', `${name}.graphql`), 'utf8');
+      const entities = [...sdl.matchAll(/type (\w+)[^{]*@key\(fields: "(\w+)"/g)].map((m) => ({ type: m[1], key: m[2] }));
+      expect(entities.length).toBeGreaterThan(0);
+      const representation = fc.oneof(...entities.map(({ type, key }) => fc.record({ __typename: fc.constant(type), [key]: fc.oneof(nastyString, nastyNumber, fc.constant(null), fc.object()) })));
+      await fc.assert(
+        fc.asyncProperty(fc.array(representation, { minLength: 1, maxLength: 3 }), async (representations) => {
+          const { status, body } = await postGraphql(graph.subgraphs[name].http.url, {
+            query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }',
+            variables: { r: representations },
+          });
+          const undocumented = (body.errors ?? []).map((e: any) => e.extensions?.code).filter((c: unknown) => !documentedCodes.has(c as string));
+          if (undocumented.length || ![200, 400, 401].includes(status)) throw new Error(`${name} _entities answered ${status} ${JSON.stringify(body.errors).slice(0, 500)}`);
         }),
         { numRuns: 40 },
       );
