@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { AppError, ErrorCode } from '../../platform/errors';
+import { AppError, ErrorCode, echo } from '../../platform/errors';
 
 /**
  * Money is integer fen (分) end to end. GraphQL's Int is 32-bit (≈ ¥21 million), too small for a
@@ -7,7 +7,7 @@ import { AppError, ErrorCode } from '../../platform/errors';
  */
 function parseFen(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `金额必须是以“分”为单位的整数，收到：${String(value)}`);
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `金额必须是以“分”为单位的整数，收到：${echo(value)}`);
   }
   return value;
 }
