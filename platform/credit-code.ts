@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind, print } from 'graphql';
-import { AppError, ErrorCode } from './errors';
+import { AppError, ErrorCode, echo } from './errors';
 
 /**
  * 统一社会信用代码 (unified social credit code), GB 32100-2015.
@@ -82,7 +82,7 @@ export function checkCreditCode(input: string): CreditCodeCheck {
     return {
       ok: false,
       reason:
-        `统一社会信用代码第${badIndex + 1}位“${ch}”不是有效字符：只能是数字0-9或大写字母，` +
+        `统一社会信用代码第${badIndex + 1}位“${echo(ch)}”不是有效字符：只能是数字0-9或大写字母，` +
         `且不使用I、O、Z、S、V${hint}`,
     };
   }
@@ -95,9 +95,11 @@ export function checkCreditCode(input: string): CreditCodeCheck {
 }
 
 /** Normalized code, or an `INVALID_CREDIT_CODE` error whose message says what is wrong. */
-export function parseCreditCode(input: string): string {
+export function parseCreditCode(input: unknown): string {
+  // Federation representations are `_Any`: the key may be anything a caller sent.
+  if (typeof input !== 'string') throw mustBeString(input);
   const result = checkCreditCode(input);
-  if (!result.ok) throw new AppError(ErrorCode.INVALID_CREDIT_CODE, result.reason, { value: input });
+  if (!result.ok) throw new AppError(ErrorCode.INVALID_CREDIT_CODE, result.reason, { value: echo(input) });
   return result.code;
 }
 
@@ -119,10 +121,11 @@ export function makeCreditCode(parts: {
   return first17 + creditCodeCheckChar(first17);
 }
 
-const mustBeString = (value: unknown) =>
-  new AppError(ErrorCode.INVALID_CREDIT_CODE, '统一社会信用代码必须以字符串形式传入（加引号），例如 "914403001922038216"', {
-    value,
+function mustBeString(value: unknown) {
+  return new AppError(ErrorCode.INVALID_CREDIT_CODE, '统一社会信用代码必须以字符串形式传入（加引号），例如 "914403001922038216"', {
+    value: echo(value),
   });
+}
 
 export const CreditCodeScalar = new GraphQLScalarType<string, string>({
   name: 'CreditCode',

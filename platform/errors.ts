@@ -41,6 +41,73 @@ export const notFound = (what: string, key: string) =>
 export const badInput = (message: string, details: Record<string, unknown> = {}) =>
   new AppError(ErrorCode.BAD_USER_INPUT, message, details);
 
+// --- Input problems (issue 5: inputs) -------------------------------------------------------
+
+/** One thing wrong with one input field; `field` is the path inside the argument (`name`, `filter.regionCode`). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** `BAD_USER_INPUT` listing every problem at once (一次性告知): fixed in one pass, not one resubmission per mistake. */
+export const invalidInput = (problems: FieldProblem[]) =>
+  new AppError(ErrorCode.BAD_USER_INPUT, `输入有 ${problems.length} 处问题：${problems.map((p) => p.message).join('；')}`, { problems });
+
+const ECHO_MAX = 32;
+/** graphql-js quotes a refused variable whole (`Variable "$x" got invalid value "…"; reason`). */
+const VARIABLE_MESSAGE = /^Variable "(\$[^"]{1,64})" got invalid value /;
+/**
+ * What an error may quote of a value it refuses: a short prefix, never the whole thing (a pasted
+ * ID number, a megabyte of junk, a control character that corrupts a log line).
+ */
+export function echo(value: unknown, max = ECHO_MAX): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const chars = [...text];
+  const visible = chars.slice(0, max).map((ch) => (/[\p{Cc}\p{Cf}\p{Cs}]/u.test(ch) ? `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : ch));
+  return visible.join('') + (chars.length > max ? '…' : '');
+}
+
+/** class-validator's ValidationError, as much of it as we read (the platform does not import it). */
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+/** Flattens type-graphql's ArgumentValidationError (class-validator errors, nested) into `problems`. */
+export function problemsFromValidation(errors: ValidationErrorLike[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = prefix + error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...problemsFromValidation(error.children ?? [], `${field}.`)];
+  });
+}
+
+function validationErrorsOf(error: unknown): ValidationErrorLike[] | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const found = (current as { extensions?: { validationErrors?: unknown } }).extensions?.validationErrors;
+    if (Array.isArray(found)) return found as ValidationErrorLike[];
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
+/**
+ * A database driver's error carries the SQL and often its parameters (an ID number in a failed
+ * insert) in its message, stack and `detail`: logs keep only what identifies the failure.
+ */
+export function safeForLog(error: unknown): unknown {
+  const e = error as { name?: string; code?: unknown; sqlState?: unknown; errno?: unknown; constraint?: unknown; table?: unknown; sql?: unknown; query?: unknown } | null;
+  const looksLikeDriver = !!e && typeof e === 'object' &&
+    ('sqlState' in e || 'errno' in e || 'sql' in e || 'query' in e || (typeof e.name === 'string' && /Exception$/.test(e.name)));
+  if (!looksLikeDriver) return error;
+  const safe = new Error(`database error ${e!.name ?? ''} ${String(e!.code ?? e!.sqlState ?? '')}`.trim());
+  safe.name = e!.name ?? 'DatabaseError';
+  safe.stack = `${safe.name}: ${safe.message}`;
+  return Object.assign(safe, { code: e!.code, constraint: e!.constraint, table: e!.table });
+}
+
 /** Codes that are safe to show as they are; anything else is an internal failure. */
 const PUBLIC_CODES = new Set<string>([
   ...Object.values(ErrorCode),
@@ -73,11 +140,21 @@ function findAppCode(error: unknown): { code: string; message: string; extension
  * (e.g. a CreditCode scalar refusing a variable) to the top, and hides internals.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const validation = validationErrorsOf(error);
+  if (validation) {
+    const refused = invalidInput(problemsFromValidation(validation));
+    return { message: refused.message, locations: formatted.locations, path: formatted.path, extensions: refused.extensions };
+  }
   const inner = findAppCode(error);
-  if (inner && inner.code !== formatted.extensions?.code) {
+  if (inner) {
+    // The inner error's own message: graphql-js's wrapper quotes the whole refused value.
     return { ...formatted, message: inner.message, extensions: { ...formatted.extensions, ...inner.extensions } };
   }
   const code = formatted.extensions?.code;
+  const variable = VARIABLE_MESSAGE.exec(formatted.message);
+  if (variable && isPublicCode(code)) {
+    return { ...formatted, message: `变量 ${variable[1]} 的值无效：${echo(formatted.message.slice(variable[0].length), 160)}` };
+  }
   if (isPublicCode(code)) return formatted;
   const original = (error as { originalError?: { name?: string } })?.originalError;
   if (original?.name === 'NotFoundError') {
@@ -102,7 +179,7 @@ export function errorLogPlugin(log: { error(msg: string, fields?: Record<string,
         async didEncounterErrors({ errors, contextValue, operationName }) {
           for (const error of errors) {
             if (findAppCode(error) || isPublicCode(error.extensions?.code)) continue;
-            log.error('unexpected error', { requestId: contextValue?.requestId, operationName, path: error.path, error: error.originalError ?? error });
+            log.error('unexpected error', { requestId: contextValue?.requestId, operationName, path: error.path, error: safeForLog(error.originalError ?? error) });
           }
         },
       };

@@ -1,9 +1,9 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import { raw, type FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { CreditCodeScalar } from '../../platform/credit-code';
-import { AppError, ErrorCode, forbidden } from '../../platform/errors';
+import { AppError, ErrorCode, forbidden, invalidInput, type FieldProblem } from '../../platform/errors';
 import { regionCovers, type Identity } from '../../platform/identity';
-import { assertCanReadEnterpriseRecord, enterpriseScope, requireAuthenticated, requireWriter } from '../kit/scope';
+import { assertCanReadEnterpriseKey, assertCanReadEnterpriseRecord, canReadEnterpriseRecord, enterpriseScope, Guard, requireAuthenticated, requireWriter } from '../kit/scope';
 import { maskBankAccount, maskIdNumber, maskPersonName } from '../kit/mask';
 import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
 import { setContains, encodeSet } from '../kit/set-column';
@@ -14,7 +14,6 @@ import { Enterprise } from './enterprise.entity';
 import { EnterpriseFilter, RegisterEnterpriseInput } from './enterprise.input';
 import { findIndustry } from '../kit/industry';
 import type { EnterpriseLoaders } from './loaders';
-import { registrationProblems } from './enterprise.validation';
 
 type Ctx = Context<EnterpriseLoaders>;
 
@@ -71,34 +70,47 @@ const seesLegalRepresentative = (identity: Identity, enterprise: Enterprise) =>
 const seesBankAccount = (identity: Identity, enterprise: Enterprise) =>
   isSelf(identity, enterprise) || identity.role === 'APPROVAL_BUREAU';
 
-function filterQuery(identity: Identity, filter: EnterpriseFilter = {}): FilterQuery<Enterprise> {
-  const conditions: FilterQuery<Enterprise>[] = [...enterpriseScope(identity, filter.regionCode)];
-  if (filter.industry) {
-    if (!/^[A-T](\d{2})?$/.test(filter.industry)) {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, `行业筛选应为门类字母（A–T）或门类+大类（如 C39），收到“${filter.industry}”`);
-    }
-    conditions.push({ industryCode: filter.industry.length === 1 ? { $like: `${filter.industry}%` } : filter.industry });
+/** `%`, `_` and `\` in a user's text are literal characters, not LIKE wildcards. */
+export const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/** Who may register: an administrator, or the market regulator's own system (…-SAMR). */
+function assertCanRegister(identity: Identity): void {
+  requireWriter(identity, 'ADMIN', 'DEPARTMENT_SYSTEM');
+  if (identity.role === 'DEPARTMENT_SYSTEM' && departmentAbbr(identity.department ?? '') !== 'SAMR') {
+    throw forbidden('只有市场监管部门的业务系统可以登记企业');
   }
+}
+
+/**
+ * The filter's conditions. A function: the name condition is a raw fragment (MikroORM's `$like`
+ * has no ESCAPE clause, and SQLite has no default escape character), which is consumed when a
+ * query is built, so the list and its count each get their own.
+ */
+function filterQuery(identity: Identity, filter: EnterpriseFilter = {}): () => FilterQuery<Enterprise> {
+  const conditions: FilterQuery<Enterprise>[] = [...enterpriseScope(identity, filter.regionCode)];
+  // The industry filter's pattern is validated (IndustryFilter): a letter, or a letter and two digits.
+  if (filter.industry) conditions.push({ industryCode: filter.industry.length === 1 ? { $like: `${filter.industry}%` } : filter.industry });
   if (filter.scale) conditions.push({ scale: filter.scale });
   if (filter.tag) conditions.push({ tagList: { $like: setContains(filter.tag) } });
-  if (filter.nameContains) conditions.push({ name: { $like: `%${filter.nameContains.replace(/[%_\\]/g, '')}%` } });
-  return { $and: conditions };
+  const name = filter.nameContains;
+  return () => ({
+    $and: name ? [...conditions, { [raw((alias: string) => `${alias}.name like ? escape '\\'`, [likeContains(name)])]: [] }] : conditions,
+  });
 }
 
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
   @Query(() => Enterprise, { nullable: true, description: '按统一社会信用代码查询一家企业（企业只能查本企业；工作人员限本地区）' })
   async enterprise(@Arg('creditCode', () => CreditCodeScalar) creditCode: string, @Ctx() ctx: Ctx): Promise<Enterprise | null> {
-    requireAuthenticated(ctx.identity);
-    if (ctx.identity.role === 'ENTERPRISE' && ctx.identity.creditCode !== creditCode) {
-      throw forbidden('企业用户只能查看本企业的数据');
-    }
+    // Decided from the key before loading: a refusal must not depend on whether the enterprise exists.
+    assertCanReadEnterpriseKey(ctx.identity, creditCode);
     const enterprise = await ctx.loaders.enterprise.load(creditCode);
     if (enterprise) assertCanReadEnterpriseRecord(ctx.identity, enterprise);
     return enterprise;
   }
 
   @Query(() => EnterpriseConnection, { description: '企业列表（游标分页，按信用代码排序），范围限调用者可见的企业' })
+  @Guard(requireAuthenticated)
   async enterprises(
     @Arg('filter', () => EnterpriseFilter, { nullable: true }) filter: EnterpriseFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
@@ -144,27 +156,29 @@ export class EnterpriseResolver {
   }
 
   @Mutation(() => Enterprise, { description: '登记企业（市场监管部门系统或管理员）。所有问题一次性列出；失败时不写入任何数据。' })
+  @Guard(assertCanRegister)
   async registerEnterprise(@Arg('input', () => RegisterEnterpriseInput) input: RegisterEnterpriseInput, @Ctx() ctx: Ctx): Promise<Enterprise> {
     const identity = ctx.identity;
-    requireWriter(identity, 'ADMIN', 'DEPARTMENT_SYSTEM');
-    if (identity.role === 'DEPARTMENT_SYSTEM' && departmentAbbr(identity.department ?? '') !== 'SAMR') {
-      throw forbidden('只有市场监管部门的业务系统可以登记企业');
-    }
-    const problems = registrationProblems(input);
+    // The input's own rules ran before this resolver (kit/validation.ts decorators); these need the caller or the database.
+    const problems: FieldProblem[] = [];
     if (identity.region && !regionCovers(identity.region, input.regionCode)) {
       problems.push({ field: 'regionCode', message: `不能登记到其他地区：您所属地区为 ${identity.region}` });
     }
     const region = await ctx.loaders.region.load(input.regionCode);
     if (!region) problems.push({ field: 'regionCode', message: `平台上没有地区代码 ${input.regionCode}` });
-    if (problems.length) {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, `企业登记信息有 ${problems.length} 处问题：${problems.map((p) => p.message).join('；')}`, { problems });
-    }
+    if (problems.length) throw invalidInput(problems);
     const existing = await ctx.em.findOne(Enterprise, { $or: [{ creditCode: input.creditCode }, { name: input.name.trim() }] });
     if (existing) {
-      throw new AppError(ErrorCode.ALREADY_EXISTS, existing.creditCode === input.creditCode
+      const sameCode = existing.creditCode === input.creditCode;
+      // Name the holder only to a caller who may read it: no oracle on another region's register.
+      if (!canReadEnterpriseRecord(identity, existing)) {
+        throw new AppError(ErrorCode.ALREADY_EXISTS, sameCode ? '该统一社会信用代码已被登记' : '该企业名称已被其他企业使用');
+      }
+      throw new AppError(ErrorCode.ALREADY_EXISTS, sameCode
         ? `统一社会信用代码 ${input.creditCode} 已登记为“${existing.name}”`
         : `企业名称“${existing.name}”已被 ${existing.creditCode} 使用`, { creditCode: existing.creditCode });
     }
+    // Two registrations racing past the check above meet the unique keys: the kit maps that to ALREADY_EXISTS.
     const enterprise = ctx.em.create(Enterprise, {
       creditCode: input.creditCode,
       name: input.name.trim(),

@@ -1,13 +1,13 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { AppError, ErrorCode } from '../../platform/errors';
+import { AppError, ErrorCode, echo } from '../../platform/errors';
 
 /**
  * Money is integer fen (分) end to end. GraphQL's Int is 32-bit (≈ ¥21 million), too small for a
  * budget, so `Fen` is any safe integer; a fraction or a float is refused, never rounded.
  */
-function parseFen(value: unknown, shown = String(value)): number {
+function parseFen(value: unknown, shown: unknown = value): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `金额必须是以“分”为单位的整数，收到：${shown}`);
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `金额必须是以“分”为单位的整数，收到：${echo(shown)}`);
   }
   return value;
 }

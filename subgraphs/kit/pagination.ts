@@ -1,6 +1,7 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/core';
 import { ArgsType, Directive, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { badInput } from '../../platform/errors';
+import { invalidInput } from '../../platform/errors';
+import { rule, unsafeTextProblem } from './validation';
 
 /**
  * Cursor pagination for every list in the graph: keyset on a unique, ordered column (never
@@ -22,6 +23,7 @@ export class PageArgs {
   first: number = 20;
 
   @Field(() => String, { nullable: true, description: '上一页的 endCursor' })
+  @PageCursor()
   after?: string | null;
 }
 
@@ -49,15 +51,32 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
 
 export const encodeCursor = (key: string) => Buffer.from(`k:${key}`, 'utf8').toString('base64url');
 
-export function decodeCursor(cursor: string): string {
+const CURSOR_PROBLEM = '分页游标无效：请使用上一页返回的 pageInfo.endCursor';
+/** Keys are short (a credit code); a longer cursor or one hiding control characters is not ours. */
+const MAX_CURSOR_LENGTH = 200;
+
+function cursorKey(cursor: string): string | undefined {
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]*$/.test(cursor)) return undefined;
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('k:')) throw badInput('分页游标无效：请使用上一页返回的 pageInfo.endCursor', { argument: 'after' });
+  if (!decoded.startsWith('k:') || unsafeTextProblem(decoded) || decoded.includes('\uFFFD')) return undefined;
   return decoded.slice(2);
 }
 
+/** Validator for `after`: refused with the other problems before any SQL, like every input. */
+function PageCursor() {
+  return rule('pageCursor', (value) => (typeof value === 'string' && cursorKey(value) !== undefined ? undefined : CURSOR_PROBLEM));
+}
+
+export function decodeCursor(cursor: string): string {
+  const key = cursorKey(cursor);
+  if (key === undefined) throw invalidInput([{ field: 'after', message: CURSOR_PROBLEM }]);
+  return key;
+}
+
+/** The page size limit depends on the list (`max`), so it is checked here, in the same `problems` shape. */
 export function checkPageSize(first: number, max: number): number {
   if (!Number.isInteger(first) || first < 1 || first > max) {
-    throw badInput(`每页条数 first 必须在 1 到 ${max} 之间，收到 ${first}`, { argument: 'first', max });
+    throw invalidInput([{ field: 'first', message: `每页条数 first 必须在 1 到 ${max} 之间，收到 ${first}` }]);
   }
   return first;
 }
@@ -66,15 +85,17 @@ export function checkPageSize(first: number, max: number): number {
 export async function paginate<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
-  where: FilterQuery<T>,
+  /** A function when the conditions hold raw fragments, which are used up by the query that takes them. */
+  where: FilterQuery<T> | (() => FilterQuery<T>),
   options: { key: keyof T & string; first: number; after?: string | null; max: number },
 ): Promise<Connection<T>> {
   const first = checkPageSize(options.first, options.max);
   const after = options.after ? decodeCursor(options.after) : undefined;
-  const pageWhere = (after ? { $and: [where, { [options.key]: { $gt: after } }] } : where) as FilterQuery<T>;
+  const conditions = () => (typeof where === 'function' ? (where as () => FilterQuery<T>)() : where);
+  const pageWhere = (after ? { $and: [conditions(), { [options.key]: { $gt: after } }] } : conditions()) as FilterQuery<T>;
   const [rows, totalCount] = await Promise.all([
     em.find(entity, pageWhere, { orderBy: { [options.key]: 'asc' } as never, limit: first + 1 }),
-    em.count(entity, where),
+    em.count(entity, conditions()),
   ]);
   const nodes = rows.slice(0, first);
   const last = nodes[nodes.length - 1];

@@ -24,12 +24,17 @@ export async function buildFederatedSchema(definition: SubgraphDefinition<any>):
     // Federation directives are declared by @link, not by type-graphql; composition validates them.
     skipCheck: true,
     directives: [...specifiedDirectives],
-    validate: false,
+    // Inputs are checked by the class-validator decorators of kit/validation.ts on every input
+    // and args class, before a resolver runs; every problem is reported at once (formatError).
+    validate: { forbidUnknownValues: false, stopAtFirstError: false, validationError: { target: false, value: false } },
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
   const resolvers = createResolversMap(typeGraphqlSchema) as Record<string, any>;
-  for (const [typeName, entityResolvers] of Object.entries(definition.referenceResolvers ?? {})) {
-    resolvers[typeName] = { ...(resolvers[typeName] ?? {}), ...entityResolvers };
+  for (const [typeName, { __resolveReference }] of Object.entries(definition.referenceResolvers ?? {})) {
+    // Always a promise: @apollo/subgraph maps the representations one by one, and a synchronous
+    // throw for one would leave the others' rejected promises unhandled (a crash under Node's defaults).
+    const resolveReference: typeof __resolveReference = async (reference, context, info) => __resolveReference(reference, context, info);
+    resolvers[typeName] = { ...(resolvers[typeName] ?? {}), __resolveReference: resolveReference };
   }
   return buildSubgraphSchema({ typeDefs, resolvers });
 }

@@ -1,4 +1,6 @@
+import { UseMiddleware } from 'type-graphql';
 import { forbidden, unauthenticated } from '../../platform/errors';
+import type { Context } from './subgraph';
 import { regionCovers, regionPrefix, type Identity, type Role } from '../../platform/identity';
 
 /** A filter on records owned by an enterprise: they carry `creditCode` and `regionCode`. */
@@ -80,4 +82,29 @@ export function assertCanReadEnterpriseRecord(identity: Identity, owner: { credi
         : `无权查看该企业数据：它不在您所属地区（${identity.region}）范围内`,
     );
   }
+}
+
+/** GB 32100 positions 3–8: the region of the authority that registered the code. */
+export const regionOfCreditCode = (creditCode: string) => creditCode.slice(2, 8);
+
+/**
+ * Authorization before data: whether this caller may read the enterprise with this key, decided
+ * from the key alone (the region is in the credit code), so the answer is the same whether or not
+ * a record exists — no existence oracle. Check the loaded record again with
+ * `assertCanReadEnterpriseRecord`.
+ */
+export function assertCanReadEnterpriseKey(identity: Identity, creditCode: string): void {
+  assertCanReadEnterpriseRecord(identity, { creditCode, regionCode: regionOfCreditCode(creditCode) });
+}
+
+/**
+ * Decorator for a resolver: `check` runs on the caller's identity before the arguments are
+ * converted and validated (type-graphql runs middlewares first), so a caller who may not use an
+ * operation at all is told FORBIDDEN, not what is wrong with their input.
+ */
+export function Guard(check: (identity: Identity) => void) {
+  return UseMiddleware(({ context }, next) => {
+    check((context as Context).identity);
+    return next();
+  });
 }

@@ -6,6 +6,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../../platform/config';
 import { errorLogPlugin } from '../../platform/errors';
+import { subgraphFormatError } from './errors';
 import { createHttpHandler, listen, sendJson, type RunningServer } from '../../platform/http';
 import { createIdentityVerifier, IDENTITY_HEADER, REQUEST_ID_HEADER } from '../../platform/identity';
 import { queryGuard, resolveQueryLimits } from '../../platform/limits';
@@ -58,6 +59,8 @@ export async function createSubgraphServer(
   const apollo = new ApolloServer<Context<any>>({
     schema,
     ...guard.serverOptions,
+    // Unique keys → ALREADY_EXISTS here, then the limits' and the platform's mapping.
+    formatError: (formatted, error) => subgraphFormatError(formatted, error, guard.serverOptions.formatError),
     // Subgraphs are reached through the gateway only; they have no IDE of their own.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

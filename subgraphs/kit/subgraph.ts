@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { MigrationObject } from '@mikro-orm/core';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { NonEmptyArray } from 'type-graphql';
 import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
@@ -23,6 +23,16 @@ export interface Context<L = unknown> {
 }
 
 /**
+ * Federation entity resolvers by type name. Method syntax on purpose: each resolver declares the
+ * representation it reads (`{ creditCode: string }`) and checks it, since representations arrive
+ * as `_Any`.
+ */
+export interface ReferenceResolver<C> {
+  __resolveReference(reference: Record<string, unknown>, context: C, info: GraphQLResolveInfo): unknown;
+}
+export type ReferenceResolvers<C> = Record<string, ReferenceResolver<C>>;
+
+/**
  * Everything the kit needs to know about a subgraph. A subgraph folder exports one of these from
  * its `index.ts`; the kit turns it into a schema, a database and a server.
  */
@@ -36,7 +46,7 @@ export interface SubgraphDefinition<L = unknown> {
   /** Types no resolver returns directly but the schema must carry (e.g. entity stubs). */
   orphanedTypes?: Function[];
   /** Federation entity resolvers: `{ Enterprise: { __resolveReference } }`. Batch them via loaders. */
-  referenceResolvers?: GraphQLResolverMap<Context<L>>;
+  referenceResolvers?: ReferenceResolvers<Context<L>>;
   /** MikroORM entities stored by this subgraph, in its own database/schema. */
   entities: Function[];
   /** Committed migrations per driver; PostgreSQL is the source of truth. */

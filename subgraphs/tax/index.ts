@@ -23,7 +23,7 @@ export const taxSubgraph = defineSubgraph<TaxLoaders>({
   referenceResolvers: {
     // Nothing to load: `tax` is resolved from the key; validating the key is all there is to do.
     Enterprise: {
-      __resolveReference: (reference: { creditCode: string }) => ({ creditCode: parseCreditCode(reference.creditCode) }),
+      __resolveReference: (reference: { creditCode: unknown }) => ({ creditCode: parseCreditCode(reference.creditCode) }),
     },
-  } as never,
+  },
 });

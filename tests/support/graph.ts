@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createGateway, type Gateway } from '../../gateway';
 import { signDevToken } from '../../gateway/auth';
 import { loadConfig, type Config } from '../../platform/config';
+import type { Logger } from '../../platform/logger';
 import type { RunningServer } from '../../platform/http';
 import { createIdentitySigner, type Identity, type IdentitySigner } from '../../platform/identity';
-import type { Logger } from '../../platform/logger';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { subgraphs } from '../../subgraphs/registry';
 import { openTestDatabase, type TestDatabase } from './db';
@@ -67,7 +67,9 @@ export async function postGraphql(url: string, body: unknown, headers: Record<st
  * The whole graph for real: every subgraph over its own fresh database (with demo data), each on
  * a port of its own, and the gateway over HTTP in front, serving a copy of the committed supergraph.
  */
-export async function startTestGraph(options: { env?: Record<string, string>; demo?: boolean; log?: (service: string) => Logger } = {}): Promise<TestGraph> {
+export async function startTestGraph(
+  options: { env?: Record<string, string>; demo?: boolean; log?: (service: string) => Logger; /** every subgraph logs here (tests read what is logged) */ subgraphLog?: Logger } = {},
+): Promise<TestGraph> {
   const dir = mkdtempSync(join(tmpdir(), 'qinqing-graph-'));
   const supergraphPath = join(dir, 'supergraph.graphql');
   copyFileSync(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'), supergraphPath);
@@ -76,7 +78,7 @@ export async function startTestGraph(options: { env?: Record<string, string>; de
   const running: Record<string, RunningSubgraph> = {};
   for (const definition of subgraphs) {
     const db = await openTestDatabase(definition, { demo: options.demo ?? true });
-    const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name));
+    const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name) ?? options.subgraphLog?.child({ service: definition.name }));
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
   const gateway = await createGateway(config, {

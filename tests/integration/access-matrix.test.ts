@@ -1,0 +1,289 @@
+import { makeCreditCode } from '../../platform/credit-code';
+import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
+import { describeDb } from '../support/db';
+import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
+
+/**
+ * Who may do what, as one table: every caller (role × region, and the public) against every query,
+ * field group and mutation of every subgraph, through the gateway. A new subgraph adds its rows;
+ * a new role adds a caller, and the types then make every row say what that caller gets.
+ *
+ * The target is a 兴国县 (360732) enterprise. Outcomes:
+ *   allow  — data, no error          deny   — FORBIDDEN        unauth — UNAUTHENTICATED
+ *   clear  — the field group unmasked  masked — masked (`masked: true`)
+ *   input  — BAD_USER_INPUT (a rule on what was sent, e.g. registering into another region)
+ */
+type Outcome = 'allow' | 'deny' | 'unauth' | 'clear' | 'masked' | 'input';
+
+const CALLERS = {
+  public: null,
+  enterpriseSelf: { role: 'ENTERPRISE', creditCode: 'TARGET' },
+  enterpriseOther: { role: 'ENTERPRISE', creditCode: 'OTHER' },
+  clerkCounty: { role: 'WINDOW_CLERK', region: '360732' },
+  clerkOtherCounty: { role: 'WINDOW_CLERK', region: '360731' },
+  reviewerCounty: { role: 'DEPARTMENT_REVIEWER', department: '360732-TAX', region: '360732' },
+  samrSystem: { role: 'DEPARTMENT_SYSTEM', department: '360732-SAMR', region: '360732' },
+  taxSystem: { role: 'DEPARTMENT_SYSTEM', department: '360732-TAX', region: '360732' },
+  approvalCounty: { role: 'APPROVAL_BUREAU', region: '360732' },
+  financeCounty: { role: 'FINANCE', region: '360732' },
+  auditor: { role: 'AUDITOR' },
+  adminCity: { role: 'ADMIN', region: '360700' },
+  adminCounty: { role: 'ADMIN', region: '360732' },
+  adminOtherCounty: { role: 'ADMIN', region: '360731' },
+} as const;
+type Caller = keyof typeof CALLERS;
+
+interface Fixture {
+  target: string; // 兴国县 enterprise with a tax profile
+  other: string; // 于都县 enterprise
+  registration(regionCode: string): Record<string, unknown>;
+}
+
+interface Row {
+  name: string;
+  query: string;
+  variables?(f: Fixture): Record<string, unknown>;
+  /** How data (no error) is classified; default `allow`. */
+  classify?(data: any): Outcome;
+  expect: Record<Caller, Outcome>;
+}
+
+const everyone = (outcome: Outcome): Record<Caller, Outcome> =>
+  Object.fromEntries(Object.keys(CALLERS).map((c) => [c, outcome])) as Record<Caller, Outcome>;
+
+/** Readers of the target enterprise's record: itself, officials covering 360732, the auditor. */
+const readTarget = (over: Partial<Record<Caller, Outcome>> = {}): Record<Caller, Outcome> => ({
+  public: 'unauth',
+  enterpriseSelf: 'allow',
+  enterpriseOther: 'deny',
+  clerkCounty: 'allow',
+  clerkOtherCounty: 'deny',
+  reviewerCounty: 'allow',
+  samrSystem: 'allow',
+  taxSystem: 'allow',
+  approvalCounty: 'allow',
+  financeCounty: 'allow',
+  auditor: 'allow',
+  adminCity: 'allow',
+  adminCounty: 'allow',
+  adminOtherCounty: 'deny',
+  ...over,
+});
+
+const masking = (group: string) => (data: any): Outcome => (data.enterprise[group].masked ? 'masked' : 'clear');
+
+export const ROWS: Row[] = [
+  // ---- enterprises subgraph: the public directory
+  { name: 'regions', query: '{ regions { code } }', expect: everyone('allow') },
+  { name: 'departments', query: '{ departments(regionCode: "360732") { code } }', expect: everyone('allow') },
+  { name: 'department', query: '{ department(code: "360732-TAX") { code } }', expect: everyone('allow') },
+  // ---- enterprises subgraph: the register
+  {
+    name: 'enterprise(creditCode)',
+    query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { creditCode name } }',
+    variables: (f) => ({ cc: f.target }),
+    expect: readTarget(),
+  },
+  {
+    name: 'enterprises (own scope)',
+    query: '{ enterprises(first: 1) { totalCount } }',
+    expect: { ...everyone('allow'), public: 'unauth' },
+  },
+  {
+    name: 'enterprises filtered to 360732',
+    query: '{ enterprises(first: 1, filter: { regionCode: "360732" }) { totalCount } }',
+    expect: readTarget({ enterpriseOther: 'allow' }), // an enterprise's scope is itself: an empty page, not a refusal
+  },
+  {
+    name: 'Enterprise.legalRepresentative',
+    query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { legalRepresentative { name idNumber masked } } }',
+    variables: (f) => ({ cc: f.target }),
+    classify: masking('legalRepresentative'),
+    expect: {
+      ...readTarget(),
+      enterpriseSelf: 'clear',
+      clerkCounty: 'clear',
+      approvalCounty: 'clear',
+      reviewerCounty: 'masked',
+      samrSystem: 'masked',
+      taxSystem: 'masked',
+      financeCounty: 'masked',
+      auditor: 'masked',
+      adminCity: 'masked',
+      adminCounty: 'masked',
+    },
+  },
+  {
+    name: 'Enterprise.bankAccount',
+    query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { bankAccount { bankName accountNumber masked } } }',
+    variables: (f) => ({ cc: f.target }),
+    classify: masking('bankAccount'),
+    expect: {
+      ...readTarget(),
+      enterpriseSelf: 'clear',
+      approvalCounty: 'clear',
+      clerkCounty: 'masked',
+      reviewerCounty: 'masked',
+      samrSystem: 'masked',
+      taxSystem: 'masked',
+      financeCounty: 'masked',
+      auditor: 'masked',
+      adminCity: 'masked',
+      adminCounty: 'masked',
+    },
+  },
+  {
+    name: 'registerEnterprise into 360732 (region rule: a caller registers only inside its region)',
+    query: 'mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { creditCode } }',
+    variables: (f) => ({ input: f.registration('360732') }),
+    expect: {
+      ...everyone('deny'),
+      public: 'unauth',
+      samrSystem: 'allow',
+      adminCity: 'allow',
+      adminCounty: 'allow',
+      adminOtherCounty: 'input',
+    },
+  },
+  // ---- tax subgraph
+  {
+    name: 'Enterprise.tax (tax access per role)',
+    query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { tax { creditRating } } }',
+    variables: (f) => ({ cc: f.target }),
+    classify: (data) => (data.enterprise.tax ? 'allow' : 'deny'),
+    // Taxpayer data is confidential: the window does not see it.
+    expect: readTarget({ clerkCounty: 'deny' }),
+  },
+  {
+    name: 'taxpayers (tax access per role)',
+    query: '{ taxpayers(first: 1) { totalCount } }',
+    expect: { ...everyone('allow'), public: 'unauth', clerkCounty: 'deny', clerkOtherCounty: 'deny' },
+  },
+  {
+    name: 'TaxProfile.enterprise (join back to the register)',
+    query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { tax { enterprise { creditCode } } } }',
+    variables: (f) => ({ cc: f.target }),
+    classify: (data) => (data.enterprise.tax?.enterprise?.creditCode ? 'allow' : 'deny'),
+    expect: readTarget({ clerkCounty: 'deny' }),
+  },
+];
+
+function outcomeOf(body: { data?: any; errors?: any[] }, row: Row): Outcome | string {
+  const code = body.errors?.[0]?.extensions?.code;
+  if (code === 'UNAUTHENTICATED') return 'unauth';
+  if (code === 'FORBIDDEN') return 'deny';
+  if (code === 'BAD_USER_INPUT') return 'input';
+  if (code) return `error ${code}: ${body.errors![0].message}`;
+  return row.classify ? row.classify(body.data) : 'allow';
+}
+
+describeDb('role × operation matrix, through the gateway', () => {
+  let graph: TestGraph;
+  let fixture: Fixture;
+  const tokens = {} as Record<Caller, string | undefined>;
+
+  beforeAll(async () => {
+    graph = await startTestGraph();
+    const auditor = await graph.token({ role: 'AUDITOR' });
+    const nodes = async (region: string) =>
+      (await graph.query(`query($r: String) { enterprises(first: 30, filter: { regionCode: $r }) { nodes { creditCode tax { creditRating } } } }`, { r: region }, auditor)).body.data.enterprises.nodes;
+    const target = (await nodes('360732')).find((n: any) => n.tax).creditCode;
+    const other = (await nodes('360731'))[0].creditCode;
+    let serial = 0;
+    fixture = {
+      target,
+      other,
+      registration(regionCode) {
+        serial++;
+        const body = `MX${String(serial).padStart(6, '0')}`;
+        return {
+          creditCode: makeCreditCode({ authority: '9', entityType: '1', regionCode, orgBody8: body }),
+          name: `矩阵测试第${serial}号科技有限公司`,
+          legalRepresentative: '李四',
+          legalRepresentativeIdNumber: '36073219850101002' + residentIdCheckChar('36073219850101002'),
+          registeredOn: '2020-01-02',
+          regionCode,
+          industryCode: 'I65',
+          scale: 'MICRO',
+          address: '江西省赣州市兴国县潋江镇测试路1号',
+          bankName: '江西兴国农村商业银行',
+          bankAccount: '6228480000000001',
+        };
+      },
+    };
+    for (const [caller, claims] of Object.entries(CALLERS) as [Caller, (typeof CALLERS)[Caller]][]) {
+      if (!claims) continue;
+      const creditCode = 'creditCode' in claims ? (claims.creditCode === 'TARGET' ? target : other) : undefined;
+      tokens[caller] = await graph.token({ ...claims, ...(creditCode ? { creditCode } : {}) });
+    }
+  });
+  afterAll(() => graph?.stop());
+
+  test.each(ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    const actual = {} as Record<Caller, Outcome | string>;
+    for (const caller of Object.keys(CALLERS) as Caller[]) {
+      const { body } = await graph.query(row.query, row.variables?.(fixture), tokens[caller]);
+      actual[caller] = outcomeOf(body, row);
+    }
+    expect(actual).toEqual(row.expect);
+  });
+
+  /**
+   * No existence oracle: a caller who may not read tax data gets the same answer whether or not
+   * the enterprise has a tax profile (today a window clerk would see `null` for one and FORBIDDEN
+   * for the other). Decided before loading, from the key.
+   */
+  describe('refusals do not depend on whether a record exists', () => {
+    let withProfile: string;
+    let withoutProfile: string;
+    beforeAll(async () => {
+      withProfile = fixture.target;
+      const admin = await graph.token({ role: 'ADMIN', region: '360732' });
+      const registered = await graph.query('mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { creditCode tax { creditRating } } }', { input: fixture.registration('360732') }, admin);
+      expect(registered.body.errors).toBeUndefined();
+      withoutProfile = registered.body.data.registerEnterprise.creditCode;
+      const auditor = await graph.token({ role: 'AUDITOR' });
+      const tax = async (cc: string) => (await graph.query('query($cc: CreditCode!) { enterprise(creditCode: $cc) { tax { creditRating } } }', { cc }, auditor)).body.data.enterprise.tax;
+      expect(await tax(withProfile)).not.toBeNull();
+      expect(await tax(withoutProfile)).toBeNull();
+    });
+
+    const strip = (body: any) => JSON.parse(JSON.stringify(body).split(withProfile).join('CC').split(withoutProfile).join('CC'));
+
+    test('Enterprise.tax for a window clerk: FORBIDDEN for both', async () => {
+      const q = 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { tax { creditRating } } }';
+      const a = await graph.query(q, { cc: withProfile }, tokens.clerkCounty);
+      const b = await graph.query(q, { cc: withoutProfile }, tokens.clerkCounty);
+      expect(a.body.errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(strip(b.body)).toEqual(strip(a.body));
+    });
+
+    test('enterprise(creditCode) out of region: FORBIDDEN for an existing and a never-registered code', async () => {
+      const q = 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { name } }';
+      const missing = makeCreditCode({ authority: '9', entityType: '1', regionCode: '360732', orgBody8: 'NX000001' });
+      const a = await graph.query(q, { cc: withProfile }, tokens.clerkOtherCounty);
+      const b = await graph.query(q, { cc: missing }, tokens.clerkOtherCounty);
+      expect(a.body.errors[0].extensions.code).toBe('FORBIDDEN');
+      expect(b.body.errors[0]).toEqual(a.body.errors[0]);
+    });
+
+    test('anonymous _entities straight at each subgraph: the same answer with and without a record', async () => {
+      const missing = makeCreditCode({ authority: '9', entityType: '1', regionCode: '360732', orgBody8: 'NX000002' });
+      const cases = [
+        { subgraph: 'tax', selection: '... on Enterprise { tax { creditRating } }', codes: [withProfile, withoutProfile] },
+        { subgraph: 'enterprises', selection: '... on Enterprise { name }', codes: [withProfile, missing] },
+      ];
+      for (const { subgraph, selection, codes } of cases) {
+        const ask = (cc: string) =>
+          postGraphql(graph.subgraphs[subgraph].http.url, {
+            query: `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`,
+            variables: { r: [{ __typename: 'Enterprise', creditCode: cc }] },
+          });
+        const [a, b] = [await ask(codes[0]), await ask(codes[1])];
+        expect(['UNAUTHENTICATED', 'FORBIDDEN']).toContain(a.body.errors?.[0]?.extensions?.code);
+        expect(b.status).toBe(a.status);
+        expect(JSON.parse(JSON.stringify(b.body).split(codes[1]).join('CC'))).toEqual(JSON.parse(JSON.stringify(a.body).split(codes[0]).join('CC')));
+      }
+    });
+  });
+});
