@@ -6,13 +6,13 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLFormattedError } from 'graphql';
 import type { Config } from '../platform/config';
 import { ErrorCode, errorLogPlugin, formatError } from '../platform/errors';
-import { createHttpHandler, listen, sendJson, type RunningServer } from '../platform/http';
+import { createHttpHandler, createHttpServer, drainPlugin, listen, sendJson, type RunningServer } from '../platform/http';
 import { REQUEST_ID_HEADER, signInternalIdentity } from '../platform/identity';
 import { createLogger, type Logger } from '../platform/logger';
 import { createAuthenticator } from './auth';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
-import { IDE_ASSET_PREFIX, ideAsset, ideLandingPagePlugin } from './ide';
+import { IDE_ASSET_PREFIX, ideAsset, ideContentSecurityPolicy, ideLandingPagePlugin } from './ide';
 import { createLimitRules, DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits';
 import { supergraphFromFile } from './supergraph';
 
@@ -31,8 +31,9 @@ export interface GatewayOptions {
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   listen(port: number, host?: string): Promise<RunningServer>;
-  /** Supergraph loaded and every subgraph answering. */
-  readiness(): Promise<{ ready: boolean; subgraphs: Record<string, string> }>;
+  /** Supergraph loaded, not draining, and every subgraph's /ready answering 200. */
+  readiness(): Promise<{ ready: boolean; draining: boolean; subgraphs: Record<string, string> }>;
+  /** Drains (readiness 503 at once, no new connections, requests in flight finish); idempotent. */
   stop(): Promise<void>;
 }
 
@@ -106,6 +107,10 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     },
   });
   const authenticate = await createAuthenticator(config.jwt);
+  const ide = { endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY };
+  // Created before Apollo so its drain plugin can stop it (see platform/http.ts).
+  const httpServer = createHttpServer(config.http);
+  let draining = false;
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -116,8 +121,11 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     includeStacktraceInErrorResponses: false,
     validationRules: createLimitRules(limits),
     parseOptions: { maxTokens: limits.maxTokens },
+    // main.ts owns the signals: Apollo's own handlers would re-kill the process mid-drain (exit 143).
+    stopOnTerminationSignals: false,
     plugins: [
-      config.production ? ApolloServerPluginLandingPageDisabled() : ideLandingPagePlugin({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY }),
+      drainPlugin(httpServer, config.shutdownTimeoutMs),
+      config.production ? ApolloServerPluginLandingPageDisabled() : ideLandingPagePlugin(ide),
       requestLogPlugin(log),
       errorLogPlugin(log),
     ],
@@ -139,33 +147,33 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
 
   async function readiness() {
     const subgraphs: Record<string, string> = {};
+    // Each subgraph's own /ready (its database included), not a GraphQL query: no identity needed.
     await Promise.all(
       options.services.map(async ({ name, url }) => {
         try {
-          const response = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ query: '{ __typename }' }),
-            signal: AbortSignal.timeout(Math.min(config.subgraphTimeoutMs, 2000)),
-          });
-          subgraphs[name] = response.ok ? 'ok' : `HTTP ${response.status}`;
+          const response = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(Math.min(config.subgraphTimeoutMs, 2000)) });
+          const body = (await response.json().catch(() => ({}))) as { status?: string; database?: string };
+          subgraphs[name] = response.ok ? 'ok' : body.database && body.database !== 'ok' ? `database ${body.database}` : (body.status ?? `HTTP ${response.status}`);
         } catch (error) {
           subgraphs[name] = (error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable';
         }
       }),
     );
-    const ready = supergraph.loaded() && Object.values(subgraphs).every((s) => s === 'ok');
-    return { ready, subgraphs };
+    const ready = !draining && supergraph.loaded() && Object.values(subgraphs).every((s) => s === 'ok');
+    return { ready, draining, subgraphs };
   }
 
   const handler = createHttpHandler<GatewayContext>({
     apollo,
     log,
     context,
+    maxBodyBytes: config.http.maxBodyBytes,
+    htmlContentSecurityPolicy: config.production ? undefined : ideContentSecurityPolicy(ide),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': async (_req, res) => {
-        const state = await readiness();
+        // Draining: 503 at once, without asking anybody, so a load balancer stops sending.
+        const state = draining ? { ready: false, draining, subgraphs: {} } : await readiness();
         sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'not ready', ...state });
       },
       ...(config.production
@@ -181,17 +189,14 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     },
   });
 
-  let running: RunningServer | undefined;
+  let stopping: Promise<void> | undefined;
   return {
     apollo,
     readiness,
-    async listen(port, host = config.host) {
-      running = await listen(handler, port, host);
-      return running;
-    },
-    async stop() {
-      await running?.close();
-      await apollo.stop();
+    listen: (port, host = config.host) => listen(httpServer, handler, port, host),
+    stop() {
+      draining = true;
+      return (stopping ??= apollo.stop());
     },
   };
 }

@@ -34,7 +34,13 @@ const EnvSchema = z.object({
   QUERY_MAX_COST: positiveInt.optional(),
   QUERY_MAX_TOKENS: positiveInt.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  });
+  // --- lifecycle and HTTP (see "Lifecycle" in docs/architecture.md) ---
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.optional(),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.optional(),
+  HTTP_MAX_BODY_BYTES: positiveInt.default(1_000_000),
+});
 
 /**
  * Rules for production, checked on the raw environment so they are reported together with any
@@ -72,6 +78,38 @@ export interface Config {
   subgraphTimeoutMs: number;
   queryLimits: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** SIGTERM/SIGINT: drain, close the database, exit 0 within this; past it exit 1. */
+  shutdownTimeoutMs: number;
+  http: HttpLimits;
+}
+
+/** Timeouts and limits of every HTTP server in the graph (platform/http.ts applies them). */
+export interface HttpLimits {
+  /** Idle keep-alive sockets live longer than a load balancer's idle timeout (60 s on AWS ALB). */
+  keepAliveTimeoutMs: number;
+  /** Node's headersTimeout; must exceed keepAliveTimeoutMs (Node docs) and not exceed requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** Whole request (headers and body) must arrive within this: slow bodies are cut off with 408. */
+  requestTimeoutMs: number;
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  keepAliveTimeoutMs: 65_000,
+  headersTimeoutMs: 66_000,
+  requestTimeoutMs: 120_000,
+  maxBodyBytes: 1_000_000,
+};
+
+/** A start-up failure that names the setting to fix; main.ts prints its message as one line. */
+export class StartupError extends Error {
+  constructor(
+    readonly setting: string,
+    detail: string,
+  ) {
+    super(`${setting}: ${detail}`);
+    this.name = 'StartupError';
+  }
 }
 
 export class ConfigError extends Error {
@@ -104,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(env)'}: ${issue.message}`);
   }
+  const http = parsed.success ? httpLimits(parsed.data, problems) : DEFAULT_HTTP_LIMITS;
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -135,5 +174,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: e.QUERY_MAX_TOKENS,
     },
     logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    http,
   };
+}
+
+/** Unset timeouts follow the keep-alive timeout; set ones must keep Node's ordering. */
+function httpLimits(e: z.infer<typeof EnvSchema>, problems: string[]): HttpLimits {
+  const keepAliveTimeoutMs = e.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  const headersTimeoutMs = e.HTTP_HEADERS_TIMEOUT_MS ?? keepAliveTimeoutMs + 1_000;
+  const requestTimeoutMs = e.HTTP_REQUEST_TIMEOUT_MS ?? Math.max(DEFAULT_HTTP_LIMITS.requestTimeoutMs, headersTimeoutMs);
+  if (headersTimeoutMs <= keepAliveTimeoutMs) {
+    problems.push(`HTTP_HEADERS_TIMEOUT_MS: must be longer than HTTP_KEEP_ALIVE_TIMEOUT_MS (${headersTimeoutMs} <= ${keepAliveTimeoutMs})`);
+  }
+  if (requestTimeoutMs < headersTimeoutMs) {
+    problems.push(`HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS (${requestTimeoutMs} < ${headersTimeoutMs})`);
+  }
+  return { keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, maxBodyBytes: e.HTTP_MAX_BODY_BYTES };
 }

@@ -49,7 +49,16 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
     ...(options.onStatement ? statementHook(options.onStatement) : {}),
   };
   if (driver === 'postgresql') {
-    return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, schema: definition.name, pool: { min: 0, max: 10 } };
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: databaseUrl,
+      schema: definition.name,
+      pool: { min: 0, max: 10 },
+      // MikroORM creates a missing database by default: a mistyped DATABASE_URL would start on an
+      // empty one. Databases are created by whoever runs PostgreSQL; a missing one fails the start.
+      ensureDatabase: false,
+    };
   }
   let dbName = options.sqlitePath;
   if (!dbName) {
