@@ -99,6 +99,9 @@ export async function openDatabase(
 ): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(definition, config, options));
   try {
+    // Connect before the migrator does: its ensureDatabase() would create a missing (mistyped)
+    // PostgreSQL database. Here a missing one fails the start (code 3D000, named by main.ts).
+    await orm.em.getConnection().execute('select 1');
     if (driverOf(orm) === 'sqlite') {
       // WAL lets readers go on while a writer commits; foreign keys are off by default in SQLite.
       const connection = orm.em.getConnection();
