@@ -16,7 +16,7 @@ export interface DatabaseOptions {
   sqlitePath?: string;
   databaseUrl?: string;
   /** Called with every SQL statement; tests use it to prove batching (query counts, not timings). */
-  onStatement?: (sql: string) => void;
+  onStatement?: (sql: string, params?: readonly unknown[]) => void;
   /** Where `migration:create` writes new migration files. */
   migrationsPath?: string;
 }
@@ -72,7 +72,7 @@ export function driverOf(orm: MikroORM): Driver {
   return orm.config.get('driver') === PostgreSqlDriver ? 'postgresql' : 'sqlite';
 }
 
-function statementHook(onStatement: (sql: string) => void): Partial<Options> {
+function statementHook(onStatement: NonNullable<DatabaseOptions['onStatement']>): Partial<Options> {
   return {
     debug: ['query'],
     loggerFactory: () => ({
@@ -80,7 +80,7 @@ function statementHook(onStatement: (sql: string) => void): Partial<Options> {
       error: () => undefined,
       warn: () => undefined,
       logQuery: (context: LogContext) => {
-        if (context.query) onStatement(context.query);
+        if (context.query) onStatement(context.query, context.params);
       },
       setDebugMode: () => undefined,
       isEnabled: (namespace: LoggerNamespace) => namespace === 'query',
