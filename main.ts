@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig, type Config } from './platform/config';
+import { accessSync } from 'node:fs';
+import { ConfigError, loadConfig, StartupError, type Config } from './platform/config';
 import { createLogger, flushLogs } from './platform/logger';
 import { initTelemetry, shutdownTelemetry } from './platform/telemetry';
 
@@ -10,6 +11,29 @@ import { initTelemetry, shutdownTelemetry } from './platform/telemetry';
  * Only reads config and starts things; the factories live in gateway/ and subgraphs/kit/.
  * Pieces are loaded on demand: the gateway process never loads subgraph code, the ORM or a driver.
  */
+
+/** What a running piece needs to stop: drain gracefully, or (past the deadline) cut everything. */
+interface Piece {
+  drain(): Promise<void>;
+  force(): void;
+}
+
+/** Turns a driver's connection failure into one line naming DATABASE_URL (never the password). */
+function databaseError(error: unknown, url: string | undefined): unknown {
+  if (!url) return error;
+  const { hostname, port, pathname } = new URL(url);
+  const where = `${hostname}:${port || 5432}`;
+  const e = error as { code?: string; message?: string };
+  if (e?.code === '3D000') {
+    return new StartupError('DATABASE_URL', `database "${decodeURIComponent(pathname.slice(1))}" does not exist on ${where}; it is never created at start: create it or fix the name`);
+  }
+  if (e?.code === '28P01' || e?.code === '28000') return new StartupError('DATABASE_URL', `${where} refused the credentials (${e.message})`);
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(e?.code ?? '')) {
+    return new StartupError('DATABASE_URL', `cannot connect to ${where} (${e.code})`);
+  }
+  return error;
+}
+
 async function main(): Promise<void> {
   const piece = process.argv[2];
   // Observability: the trace resource names the piece (OTEL_SERVICE_NAME overrides it).
@@ -17,19 +41,54 @@ async function main(): Promise<void> {
   // Each piece is asked only for the keys it needs (the gateway's private key, a subgraph's public one).
   const config = loadConfig(process.env, piece === undefined ? 'all' : piece === 'gateway' ? 'gateway' : 'subgraph');
   const log = createLogger(config.logLevel, { service: 'main' });
-  const stops: (() => Promise<void>)[] = [];
+  const pieces: Piece[] = [];
+  let stopping = false;
 
-  const startSubgraph = async (name: string, port: number): Promise<string> => {
+  // Installed first, so a signal during start-up is a clean stop too.
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal, deadlineMs: config.shutdownTimeoutMs });
+    const cut = () => {
+      log.error('shutdown deadline passed: cutting the connections still open', { signal, deadlineMs: config.shutdownTimeoutMs });
+      for (const p of pieces) p.force();
+      flushLogs();
+      process.exit(1);
+    };
+    setTimeout(cut, config.shutdownTimeoutMs).unref();
+    const started = Date.now();
+    // Gateway first (pieces is in stop order): its requests in flight still reach the subgraphs.
+    for (const p of pieces) await p.drain().catch((error) => log.error('stop failed', { error }));
+    // Apollo's drain cuts what is left at the same deadline and then resolves: that is no clean stop.
+    if (Date.now() - started >= config.shutdownTimeoutMs) return cut();
+    log.info('stopped', { signal });
+    // Observability: export the last batched spans and write out buffered log lines.
+    await shutdownTelemetry().catch((error) => log.error('trace export failed', { error }));
+    flushLogs();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const startSubgraph = async (name: string, port: number, portSetting: string): Promise<string> => {
     const { findSubgraph } = await import('./subgraphs/registry');
     const { openDatabase } = await import('./subgraphs/kit/orm');
     const { createSubgraphServer } = await import('./subgraphs/kit/server');
     const definition = findSubgraph(name)!;
-    const orm = await openDatabase(definition, config, { demo: config.demoData, demoEnterprises: config.demoEnterprises });
+    const orm = await openDatabase(definition, config, { demo: config.demoData, demoEnterprises: config.demoEnterprises }).catch((error) => {
+      throw databaseError(error, config.databaseUrl);
+    });
     const server = await createSubgraphServer(definition, orm, config);
-    const running = await server.listen(port, config.host);
-    stops.push(async () => {
-      await server.stop();
-      await orm.close();
+    const running = await server.listen(port, config.host).catch(async (error) => {
+      await orm.close(true);
+      throw error instanceof StartupError ? new StartupError(portSetting, error.message.replace(/^PORT: /, '')) : error;
+    });
+    pieces.push({
+      drain: async () => {
+        await server.stop();
+        await orm.close();
+      },
+      force: () => running.server.closeAllConnections(),
     });
     log.info('subgraph listening', { subgraph: name, url: running.url, database: config.databaseUrl ? 'postgresql' : 'sqlite' });
     return running.url;
@@ -40,16 +99,26 @@ async function main(): Promise<void> {
     const { createGateway } = await import('./gateway');
     const gateway = await createGateway(cfg, { serviceUrls });
     const running = await gateway.listen(cfg.port, cfg.host);
-    stops.unshift(() => gateway.stop());
+    pieces.unshift({ drain: () => gateway.stop(), force: () => running.server.closeAllConnections() });
     return running;
   };
 
+  const requireSupergraph = () => {
+    try {
+      accessSync(config.supergraphPath);
+    } catch {
+      throw new StartupError('SUPERGRAPH_PATH', `file not found: ${config.supergraphPath} (run npm run compose, or point SUPERGRAPH_PATH at the composed supergraph)`);
+    }
+  };
+
   if (!piece) {
+    requireSupergraph();
     const { subgraphs, subgraphPort } = await import('./subgraphs/registry');
     // External subgraphs of the supergraph keep their routing_url unless SUBGRAPH_<NAME>_URL says otherwise.
     const serviceUrls = { ...config.subgraphUrls };
+    const portSetting = process.env.SUBGRAPH_PORT_BASE ? 'SUBGRAPH_PORT_BASE' : 'PORT';
     for (const definition of subgraphs) {
-      serviceUrls[definition.name] = await startSubgraph(definition.name, subgraphPort(config.subgraphPortBase, definition.name));
+      serviceUrls[definition.name] = await startSubgraph(definition.name, subgraphPort(config.subgraphPortBase, definition.name), portSetting);
     }
     const running = await startGateway(config, serviceUrls);
     const shown = running.url.replace('127.0.0.1', 'localhost');
@@ -60,6 +129,7 @@ async function main(): Promise<void> {
         `  Data: ${config.databaseUrl ? 'PostgreSQL' : `SQLite under ${config.dataDir}/`}${config.demoData ? ' (demo data)' : ''}\n\n`,
     );
   } else if (piece === 'gateway') {
+    requireSupergraph();
     const running = await startGateway(config, config.subgraphUrls);
     log.info('gateway listening', { url: running.url });
   } else {
@@ -67,22 +137,13 @@ async function main(): Promise<void> {
     if (!findSubgraph(piece)) {
       throw new ConfigError([`unknown piece "${piece}": use gateway or one of ${subgraphs.map((s) => s.name).join(', ')}`]);
     }
-    await startSubgraph(piece, config.port);
+    await startSubgraph(piece, config.port, 'PORT');
   }
-
-  const shutdown = async (signal: string) => {
-    log.info('shutting down', { signal });
-    for (const stop of stops) await stop().catch((error) => log.error('stop failed', { error }));
-    // Observability: export the last batched spans and write out buffered log lines.
-    await shutdownTelemetry().catch((error) => log.error('trace export failed', { error }));
-    flushLogs();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : error?.stack ?? error}\n`);
+  // Known start-up failures are one line naming the setting; anything else keeps its stack.
+  const known = error instanceof ConfigError || error instanceof StartupError;
+  process.stderr.write(`${known ? error.message : (error?.stack ?? error)}\n`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@
  * GraphiQL 3's UMD bundle (fonts inlined in its CSS) runs on React 18's UMD builds; all four files
  * are served by the gateway under IDE_ASSET_PREFIX, so the page makes no request off the host.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
@@ -141,6 +142,30 @@ export function ideHtml(options: IdeOptions): string {
 </body>
 </html>
 `;
+}
+
+/**
+ * The page's Content-Security-Policy: scripts and styles from this host plus, by hash, exactly the
+ * page's own inline <script> and <style>; fonts are inlined in GraphiQL's CSS as data: URIs; the
+ * IDE talks to this host only. Nothing loads from elsewhere and the page cannot be framed.
+ */
+export function ideContentSecurityPolicy(options: IdeOptions): string {
+  const html = ideHtml(options);
+  const hashes = (tag: 'script' | 'style') =>
+    [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))]
+      .map((m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`)
+      .join(' ');
+  return [
+    "default-src 'none'",
+    `script-src 'self' ${hashes('script')}`,
+    `style-src 'self' ${hashes('style')}`,
+    "font-src 'self' data:",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 }
 
 /**

@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { Supergraph } from '@apollo/federation-internals';
 import type { Config } from '../platform/config';
 import { errorLogPlugin } from '../platform/errors';
-import { createHttpHandler, listen, sendJson, type RunningServer } from '../platform/http';
+import { createHttpHandler, createHttpServer, drainPlugin, listen, sendJson, type RunningServer } from '../platform/http';
 import { createIdentitySigner, REQUEST_ID_HEADER } from '../platform/identity';
 import { queryGuard, resolveQueryLimits, type QueryGuard } from '../platform/limits';
 import { createLogger, type Logger } from '../platform/logger';
@@ -16,7 +16,7 @@ import { initTelemetry, traceRequests } from '../platform/telemetry';
 import { createAuthenticator } from './auth';
 import type { GatewayContext } from './context';
 import { SubgraphDataSource } from './datasource';
-import { IDE_ASSET_PREFIX, ideAsset, ideLandingPagePlugin } from './ide';
+import { IDE_ASSET_PREFIX, ideAsset, ideContentSecurityPolicy, ideLandingPagePlugin } from './ide';
 import { supergraphFromFile } from './supergraph';
 
 export interface GatewayOptions {
@@ -36,8 +36,9 @@ export interface Gateway {
   /** The bounded query caches (documents, plans, persisted queries). */
   caches: QueryGuard<GatewayContext>['caches'];
   listen(port: number, host?: string): Promise<RunningServer>;
-  /** Supergraph loaded and every subgraph answering. */
-  readiness(): Promise<{ ready: boolean; subgraphs: Record<string, string> }>;
+  /** Supergraph loaded, not draining, and every subgraph's /ready answering 200. */
+  readiness(): Promise<{ ready: boolean; draining: boolean; subgraphs: Record<string, string> }>;
+  /** Drains (readiness 503 at once, no new connections, requests in flight finish); idempotent. */
   stop(): Promise<void>;
 }
 
@@ -120,6 +121,10 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
   const authenticate = await createAuthenticator(config.jwt);
   if (!config.gatewayIdentity.privateKey) throw new Error('the gateway needs GATEWAY_PRIVATE_KEY to sign identities for the subgraphs');
   const signer = await createIdentitySigner(config.gatewayIdentity.privateKey);
+  const ide = { endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY };
+  // Created before Apollo so its drain plugin can stop it (see platform/http.ts).
+  const httpServer = createHttpServer(config.http);
+  let draining = false;
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -128,8 +133,11 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     allowBatchedHttpRequests: false,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns the signals: Apollo's own handlers would re-kill the process mid-drain (exit 143).
+    stopOnTerminationSignals: false,
     plugins: [
-      config.production ? ApolloServerPluginLandingPageDisabled() : ideLandingPagePlugin({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY }),
+      drainPlugin(httpServer, config.shutdownTimeoutMs),
+      config.production ? ApolloServerPluginLandingPageDisabled() : ideLandingPagePlugin(ide),
       requestLogPlugin(log),
       errorLogPlugin(log),
       ...guard.plugins,
@@ -157,27 +165,28 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
 
   async function readiness() {
     const subgraphs: Record<string, string> = {};
+    // Each subgraph's own /ready (its database included), not a GraphQL query: no identity needed.
     await Promise.all(
       services.map(async ({ name, url }) => {
         try {
-          // The subgraph's own HTTP route: its GraphQL endpoint refuses anything unsigned.
-          const response = await fetch(new URL('/health', urlOf(name, url)!), {
-            signal: AbortSignal.timeout(Math.min(config.subgraphTimeoutMs, 2000)),
-          });
-          subgraphs[name] = response.ok ? 'ok' : `HTTP ${response.status}`;
+          const response = await fetch(new URL('/ready', urlOf(name, url)!), { signal: AbortSignal.timeout(Math.min(config.subgraphTimeoutMs, 2000)) });
+          const body = (await response.json().catch(() => ({}))) as { status?: string; database?: string };
+          subgraphs[name] = response.ok ? 'ok' : body.database && body.database !== 'ok' ? `database ${body.database}` : (body.status ?? `HTTP ${response.status}`);
         } catch (error) {
           subgraphs[name] = (error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable';
         }
       }),
     );
-    const ready = supergraph.loaded() && Object.values(subgraphs).every((s) => s === 'ok');
-    return { ready, subgraphs };
+    const ready = !draining && supergraph.loaded() && Object.values(subgraphs).every((s) => s === 'ok');
+    return { ready, draining, subgraphs };
   }
 
   const handler = createHttpHandler<GatewayContext>({
     apollo,
     log,
     context,
+    maxBodyBytes: config.http.maxBodyBytes,
+    htmlContentSecurityPolicy: config.production ? undefined : ideContentSecurityPolicy(ide),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       // Public keys subgraphs verify x-qinqing-identity with (GATEWAY_JWKS_URL), a department's included.
@@ -187,7 +196,8 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
       },
       '/metrics': metricsRoute(metrics, config.metricsToken),
       '/ready': async (_req, res) => {
-        const state = await readiness();
+        // Draining: 503 at once, without asking anybody, so a load balancer stops sending.
+        const state = draining ? { ready: false, draining, subgraphs: {} } : await readiness();
         sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'not ready', ...state });
       },
       ...(config.production
@@ -203,18 +213,15 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     },
   });
 
-  let running: RunningServer | undefined;
+  let stopping: Promise<void> | undefined;
   return {
     apollo,
     caches: guard.caches,
     readiness,
-    async listen(port, host = config.host) {
-      running = await listen(traceRequests('gateway', handler), port, host);
-      return running;
-    },
-    async stop() {
-      await running?.close();
-      await apollo.stop();
+    listen: (port, host = config.host) => listen(httpServer, traceRequests('gateway', handler), port, host),
+    stop() {
+      draining = true;
+      return (stopping ??= apollo.stop());
     },
   };
 }

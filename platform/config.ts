@@ -66,7 +66,13 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Optional bearer token `/metrics` then requires (it is meant for the internal network anyway). */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  });
+  // --- lifecycle and HTTP (see "Lifecycle" in docs/architecture.md) ---
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.optional(),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.optional(),
+  HTTP_MAX_BODY_BYTES: positiveInt.default(1_000_000),
+});
 
 /**
  * Rules for production, checked on the raw environment so they are reported together with any
@@ -193,6 +199,38 @@ export interface Config {
   persistedQueries: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   metricsToken?: string;
+  /** SIGTERM/SIGINT: drain, close the database, exit 0 within this; past it exit 1. */
+  shutdownTimeoutMs: number;
+  http: HttpLimits;
+}
+
+/** Timeouts and limits of every HTTP server in the graph (platform/http.ts applies them). */
+export interface HttpLimits {
+  /** Idle keep-alive sockets live longer than a load balancer's idle timeout (60 s on AWS ALB). */
+  keepAliveTimeoutMs: number;
+  /** Node's headersTimeout; must exceed keepAliveTimeoutMs (Node docs) and not exceed requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** Whole request (headers and body) must arrive within this: slow bodies are cut off with 408. */
+  requestTimeoutMs: number;
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  keepAliveTimeoutMs: 65_000,
+  headersTimeoutMs: 66_000,
+  requestTimeoutMs: 120_000,
+  maxBodyBytes: 1_000_000,
+};
+
+/** A start-up failure that names the setting to fix; main.ts prints its message as one line. */
+export class StartupError extends Error {
+  constructor(
+    readonly setting: string,
+    detail: string,
+  ) {
+    super(`${setting}: ${detail}`);
+    this.name = 'StartupError';
+  }
 }
 
 export class ConfigError extends Error {
@@ -244,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
       ...devKeyProblems(dataDir, [{ name: 'GATEWAY_PRIVATE_KEY', key: privateKey }, { name: 'GATEWAY_PUBLIC_KEY', key: publicKey }], env.JWT_SECRET),
     );
   }
+  const http = parsed.success ? httpLimits(parsed.data, problems) : DEFAULT_HTTP_LIMITS;
   if (problems.length || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   // Dev keys only where this piece needs them and nothing else was configured.
@@ -286,5 +325,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
     persistedQueries: e.PERSISTED_QUERIES,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    http,
   };
+}
+
+/** Unset timeouts follow the keep-alive timeout; set ones must keep Node's ordering. */
+function httpLimits(e: z.infer<typeof EnvSchema>, problems: string[]): HttpLimits {
+  const keepAliveTimeoutMs = e.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  const headersTimeoutMs = e.HTTP_HEADERS_TIMEOUT_MS ?? keepAliveTimeoutMs + 1_000;
+  const requestTimeoutMs = e.HTTP_REQUEST_TIMEOUT_MS ?? Math.max(DEFAULT_HTTP_LIMITS.requestTimeoutMs, headersTimeoutMs);
+  if (headersTimeoutMs <= keepAliveTimeoutMs) {
+    problems.push(`HTTP_HEADERS_TIMEOUT_MS: must be longer than HTTP_KEEP_ALIVE_TIMEOUT_MS (${headersTimeoutMs} <= ${keepAliveTimeoutMs})`);
+  }
+  if (requestTimeoutMs < headersTimeoutMs) {
+    problems.push(`HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS (${requestTimeoutMs} < ${headersTimeoutMs})`);
+  }
+  return { keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, maxBodyBytes: e.HTTP_MAX_BODY_BYTES };
 }

@@ -18,7 +18,7 @@ export interface DatabaseOptions {
   sqlitePath?: string;
   databaseUrl?: string;
   /** Called with every SQL statement; tests use it to prove batching (query counts, not timings). */
-  onStatement?: (sql: string) => void;
+  onStatement?: (sql: string, params?: readonly unknown[]) => void;
   /** Where `migration:create` writes new migration files. */
   migrationsPath?: string;
 }
@@ -51,7 +51,16 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
     ...statementHook(driver, options.onStatement),
   };
   if (driver === 'postgresql') {
-    return { ...common, driver: PostgreSqlDriver, clientUrl: databaseUrl, schema: definition.name, pool: { min: 0, max: 10 } };
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: databaseUrl,
+      schema: definition.name,
+      pool: { min: 0, max: 10 },
+      // MikroORM creates a missing database by default: a mistyped DATABASE_URL would start on an
+      // empty one. Databases are created by whoever runs PostgreSQL; a missing one fails the start.
+      ensureDatabase: false,
+    };
   }
   let dbName = options.sqlitePath;
   if (!dbName) {
@@ -85,7 +94,7 @@ export function driverOf(orm: MikroORM): Driver {
  * records its shape only (`recordStatementSpan` strips any literal a raw statement carries) and
  * never `context.params`.
  */
-function statementHook(driver: Driver, onStatement?: (sql: string) => void): Partial<Options> {
+function statementHook(driver: Driver, onStatement?: DatabaseOptions['onStatement']): Partial<Options> {
   return {
     debug: ['query'],
     loggerFactory: () => ({
@@ -94,7 +103,7 @@ function statementHook(driver: Driver, onStatement?: (sql: string) => void): Par
       warn: () => undefined,
       logQuery: (context: LogContext) => {
         if (!context.query) return;
-        onStatement?.(context.query);
+        onStatement?.(context.query, context.params);
         recordStatementSpan(context.query, context.took ?? 0, driver, context.level === 'error');
       },
       setDebugMode: () => undefined,
@@ -114,6 +123,9 @@ export async function openDatabase(
 ): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(definition, config, options));
   try {
+    // Connect before the migrator does: its ensureDatabase() would create a missing (mistyped)
+    // PostgreSQL database. Here a missing one fails the start (code 3D000, named by main.ts).
+    await orm.em.getConnection().execute('select 1');
     if (driverOf(orm) === 'sqlite') {
       // WAL lets readers go on while a writer commits; foreign keys are off by default in SQLite.
       const connection = orm.em.getConnection();

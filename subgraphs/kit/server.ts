@@ -4,10 +4,10 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/core';
 import type { GraphQLSchema } from 'graphql';
-import type { Config } from '../../platform/config';
+import { DEFAULT_HTTP_LIMITS, type Config } from '../../platform/config';
 import { errorLogPlugin } from '../../platform/errors';
 import { subgraphFormatError } from './errors';
-import { createHttpHandler, listen, sendJson, type RunningServer } from '../../platform/http';
+import { createHttpHandler, createHttpServer, drainPlugin, listen, sendJson, withTimeout, type RunningServer } from '../../platform/http';
 import { createIdentityVerifier, IDENTITY_HEADER, REQUEST_ID_HEADER } from '../../platform/identity';
 import { queryGuard, resolveQueryLimits } from '../../platform/limits';
 import { createLogger, type Logger } from '../../platform/logger';
@@ -24,8 +24,14 @@ export interface SubgraphServer {
   /** Builds a context as a request with these headers would get; for in-process tests. */
   contextFor(headers: Record<string, string | undefined>): Promise<Context<any>>;
   listen(port: number, host?: string): Promise<RunningServer>;
+  /** Database answering and not draining. */
+  readiness(): Promise<{ ready: boolean; draining: boolean; database: string }>;
+  /** Drains (readiness 503 at once, no new connections, requests in flight finish); idempotent. The caller closes the ORM. */
   stop(): Promise<void>;
 }
+
+/** A database that does not answer `select 1` within this is not ready. */
+const READY_DATABASE_TIMEOUT_MS = 2_000;
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -39,7 +45,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
 export async function createSubgraphServer(
   definition: SubgraphDefinition<any>,
   orm: MikroORM,
-  config: Pick<Config, 'gatewayIdentity' | 'logLevel' | 'production' | 'queryLimits' | 'queryCacheMaxBytes' | 'metricsToken'>,
+  config: Pick<Config, 'gatewayIdentity' | 'logLevel' | 'production' | 'queryLimits' | 'queryCacheMaxBytes' | 'metricsToken'> &
+    Partial<Pick<Config, 'http' | 'shutdownTimeoutMs'>>,
   log: Logger = createLogger(config.logLevel, { service: definition.name }),
 ): Promise<SubgraphServer> {
   const schema = await buildFederatedSchema(definition);
@@ -56,6 +63,9 @@ export async function createSubgraphServer(
   // Observability: tracing (once per process) and this subgraph's own metrics registry.
   initTelemetry();
   const metrics = createGraphqlMetrics(definition.name, { databasePool: () => databasePoolStats(orm) });
+  // Created before Apollo so its drain plugin can stop it (see platform/http.ts).
+  const httpServer = createHttpServer(config.http);
+  let draining = false;
   const apollo = new ApolloServer<Context<any>>({
     schema,
     ...guard.serverOptions,
@@ -63,12 +73,15 @@ export async function createSubgraphServer(
     formatError: (formatted, error) => subgraphFormatError(formatted, error, guard.serverOptions.formatError),
     // Subgraphs are reached through the gateway only; they have no IDE of their own.
     plugins: [
+      drainPlugin(httpServer, config.shutdownTimeoutMs ?? 10_000),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       errorLogPlugin(log),
       ...guard.plugins,
       graphqlMetricsPlugin(metrics, log),
     ],
+    // main.ts owns the signals: Apollo's own handlers would re-kill the process mid-drain (exit 143).
+    stopOnTerminationSignals: false,
     introspection: !config.production,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
@@ -88,9 +101,22 @@ export async function createSubgraphServer(
     };
   };
 
+  async function readiness() {
+    if (draining) return { ready: false, draining, database: 'not checked' };
+    try {
+      // Through the ORM's own connection (pool): what resolvers will use.
+      await withTimeout(() => orm.em.getConnection().execute('select 1'), READY_DATABASE_TIMEOUT_MS);
+      return { ready: true, draining, database: 'ok' };
+    } catch (error) {
+      log.warn('readiness: database check failed', { error });
+      return { ready: false, draining, database: (error as Error).name === 'TimeoutError' ? 'timeout' : 'unreachable' };
+    }
+  }
+
   const handler = createHttpHandler<Context<any>>({
     apollo,
     log,
+    maxBodyBytes: (config.http ?? DEFAULT_HTTP_LIMITS).maxBodyBytes,
     context: async (req) => {
       try {
         return await contextFor({
@@ -107,22 +133,24 @@ export async function createSubgraphServer(
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
       '/metrics': metricsRoute(metrics, config.metricsToken),
+      '/ready': async (_req, res) => {
+        const state = await readiness();
+        sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'not ready', service: definition.name, ...state });
+      },
     },
   });
 
-  let running: RunningServer | undefined;
+  let stopping: Promise<void> | undefined;
   return {
     name: definition.name,
     schema,
     apollo,
     contextFor,
-    async listen(port, host = '127.0.0.1') {
-      running = await listen(traceRequests(definition.name, handler), port, host);
-      return running;
-    },
-    async stop() {
-      await running?.close();
-      await apollo.stop();
+    readiness,
+    listen: (port, host = '127.0.0.1') => listen(httpServer, traceRequests(definition.name, handler), port, host),
+    stop() {
+      draining = true;
+      return (stopping ??= apollo.stop());
     },
   };
 }

@@ -7,7 +7,7 @@ const root = join(__dirname, '..', '..');
 /** Every module a fresh Node process has loaded after requiring `entry` (through the TS hook). */
 function modulesLoadedBy(entry: string): string[] {
   const script = `require('reflect-metadata'); require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
-  const out = execFileSync(process.execPath, ['-r', join(root, 'tests/support/register-ts.js'), '-e', script], { cwd: root, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['-r', join(root, 'tests/support/swc-register.js'), '-e', script], { cwd: root, encoding: 'utf8' });
   return (JSON.parse(out) as string[]).map((file) => relative(root, file));
 }
 
