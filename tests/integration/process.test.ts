@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { creditCodeCheckChar } from '../../platform/credit-code';
 import { DEFAULT_TEST_DATABASE_URL } from '../../subgraphs/kit/pg-admin';
 import { describeDb, testDriver } from '../support/db';
-import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
+import { postGraphql, startTestGraph, TEST_KEYS, type TestGraph } from '../support/graph';
 import { killIfRunning, spawnMain, type MainProcess } from '../support/spawn';
 
 /**
@@ -20,7 +20,8 @@ const onSqlite = testDriver === 'sqlite' ? describe : describe.skip;
 const onPostgres = testDriver === 'postgresql' && process.env.QINQING_PG_AVAILABLE !== '0' ? describe : describe.skip;
 
 const CREDIT_CODE = '91360732MA35G8KX2' + creditCodeCheckChar('91360732MA35G8KX2');
-const LISTENING = /"msg":"gateway listening"[^\n]*"url":"([^"]+)"/;
+// pino writes msg last: find the line, whatever the order of its fields.
+const LISTENING = /^(?=.*"msg":"gateway listening").*"url":"([^"]+)"/m;
 
 interface HeldRequest {
   body: string;
@@ -120,7 +121,7 @@ onSqlite('graceful shutdown of the real process', () => {
     const held = await fake!.next();
     main!.child.kill('SIGTERM');
     expect(await main!.exited).toEqual({ code: 1, signal: null });
-    expect(main!.stdout()).toMatch(/"level":"error","msg":"shutdown deadline passed[^"]*"/);
+    expect(main!.stdout()).toMatch(/^(?=.*"level":"error").*"msg":"shutdown deadline passed[^"]*"/m);
     expect(await inFlight).toBe('cut');
     // The gateway's call to the subgraph went with it.
     await held.closed;
@@ -135,7 +136,7 @@ onSqlite('graceful shutdown of the real process', () => {
     expect(body.data.regions.length).toBeGreaterThan(0);
     main.child.kill('SIGINT');
     expect(await main.exited).toEqual({ code: 0, signal: null });
-    expect(main.stdout()).toMatch(/"msg":"stopped","service":"main","signal":"SIGINT"/);
+    expect(main.stdout()).toMatch(/^(?=.*"service":"main")(?=.*"signal":"SIGINT").*"msg":"stopped"/m);
   });
 });
 
@@ -218,6 +219,9 @@ describeDb('`npm start -- gateway` in front of subgraphs deployed apart', () => 
       SUPERGRAPH_PATH: graph.supergraphPath,
       SUBGRAPH_ENTERPRISES_URL: graph.subgraphs.enterprises.http.url,
       SUBGRAPH_TAX_URL: graph.subgraphs.tax.http.url,
+      // The keys the test graph's subgraphs and tokens were made with: one deployment.
+      GATEWAY_PRIVATE_KEY: TEST_KEYS.gatewayPrivateKey,
+      JWT_SECRET: TEST_KEYS.jwtSecret,
     });
     const [, url] = await main.waitForOutput(LISTENING);
     const ready = await fetch(url.replace('/graphql', '/ready'));

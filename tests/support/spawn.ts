@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -21,7 +23,8 @@ export interface MainProcess {
 export function spawnMain(args: string[], env: Record<string, string>): MainProcess {
   const child = spawn(process.execPath, ['-r', join(root, 'tests', 'support', 'swc-register.js'), join(root, 'main.ts'), ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    // A data directory of its own: dev keys and SQLite files never land in the checkout.
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', HOST: '127.0.0.1', DATA_DIR: mkdtempSync(join(tmpdir(), 'qinqing-main-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
