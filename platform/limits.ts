@@ -133,8 +133,8 @@ function armor(limits: QueryLimits, production: boolean): { validationRules: Val
     maxDepth: { ...rule('depth', limits.maxDepth), flattenFragments: true, ignoreIntrospection: true },
     maxAliases: rule('aliases', limits.maxAliases),
     maxDirectives: rule('directives', limits.maxDirectives),
-    // Introspection is off in production, so "Did you mean …" would be the schema's last leak.
-    blockFieldSuggestion: { enabled: production, mask: '[字段建议已隐藏]' },
+    // Suggestions are masked for every kind of name in queryGuard's formatError (armor's covers fields only).
+    blockFieldSuggestion: { enabled: false },
     // Cost is computed below, with the variables; tokens by the parser (see the header).
     costLimit: { enabled: false },
     maxTokens: { enabled: false },
@@ -247,6 +247,18 @@ export function formatLimitError(formatted: GraphQLFormattedError, error: unknow
   return formatError(formatted, error);
 }
 
+/**
+ * Introspection is off in production, so "Did you mean …" would be the schema's last leak:
+ * graphql-js suggests fields, arguments, types and enum values alike; all are hidden.
+ */
+const SUGGESTION = /\s*Did you mean [^?]*\?/;
+export function withoutSuggestions(format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const shown = format(formatted, error);
+    return SUGGESTION.test(shown.message) ? { ...shown, message: shown.message.replace(SUGGESTION, '') } : shown;
+  };
+}
+
 export interface QueryGuardOptions {
   limits: QueryLimits;
   /** Production masks "Did you mean …" field suggestions. */
@@ -292,7 +304,7 @@ export function queryGuard<C extends BaseContext>(options: QueryGuardOptions): Q
       parseOptions: { maxTokens: options.limits.maxTokens },
       documentStore: documents,
       persistedQueries: persistedQueries ? { cache: persistedQueries } : false,
-      formatError: formatLimitError,
+      formatError: options.production ? withoutSuggestions(formatLimitError) : formatLimitError,
     },
     plugins: [...(plugins as ApolloServerPlugin<C>[]), costPlugin(options.limits) as ApolloServerPlugin<C>],
     planCache: plans,

@@ -185,6 +185,16 @@ describeDb('query limits through the gateway and at the subgraphs', () => {
       expect(prod.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(prod.body.errors[0].message).toMatch(/^Cannot query field "nme" on type "Region"\./);
       expect(prod.body.errors[0].message).not.toMatch(/Did you mean|"name"/);
+      // Enum values, argument names and types are suggested too; production hides them all.
+      const auditor = await graph.token({ role: 'AUDITOR' });
+      const enumTypo = '{ enterprises(first: 1, filter: { scale: SMAL }) { totalCount } }';
+      const devEnum = await postGraphql(graph.gatewayUrl, { query: enumTypo }, { authorization: `Bearer ${auditor}` });
+      expect(devEnum.body.errors[0].message).toMatch(/Did you mean the enum value "SMALL"\?/);
+      for (const query of [enumTypo, '{ enterprises(firts: 1) { totalCount } }']) {
+        const hidden = await postGraphql(url, { query }, { authorization: `Bearer ${auditor}` });
+        expect(hidden.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+        expect(hidden.body.errors[0].message).not.toMatch(/Did you mean|SMALL|"first"/);
+      }
     });
 
     test('a production subgraph hides them too', async () => {
