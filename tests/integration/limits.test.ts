@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { getIntrospectionQuery, Kind, parse, print } from 'graphql';
+import { getIntrospectionQuery } from 'graphql';
 import { createGateway, type Gateway } from '../../gateway';
 import { IDENTITY_HEADER } from '../../platform/identity';
 import { cacheBytes } from '../../platform/limits';
@@ -94,16 +92,7 @@ describeDb('query limits through the gateway and at the subgraphs', () => {
   });
 
   describe('legitimate queries pass', () => {
-    test('every operation in examples.graphql', async () => {
-      const document = parse(readFileSync(join(__dirname, '..', '..', 'examples.graphql'), 'utf8'));
-      const admin = await graph.token({ role: 'ADMIN', region: '360700' });
-      for (const definition of document.definitions) {
-        if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-        const { body } = await graph.query(print(definition), {}, definition.operation === 'mutation' ? admin : auditor);
-        expect({ operation: definition.name?.value, errors: body.errors }).toEqual({ operation: definition.name?.value, errors: undefined });
-      }
-    });
-
+    // Every operation of examples.graphql runs through these limits in graph.test.ts.
     test('the IDE’s introspection query', async () => {
       const { status, body } = await graph.query(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, inputValueDeprecation: true }));
       expect(status).toBe(200);
