@@ -169,7 +169,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     await Promise.all(
       services.map(async ({ name, url }) => {
         try {
-          const response = await fetch(new URL('/ready', urlOf(name, url)!), { signal: AbortSignal.timeout(Math.min(config.subgraphTimeoutMs, 2000)) });
+          const response = await fetch(new URL('ready', urlOf(name, url)!), { signal: AbortSignal.timeout(Math.min(config.subgraphTimeoutMs, 2000)) });
           const body = (await response.json().catch(() => ({}))) as { status?: string; database?: string };
           subgraphs[name] = response.ok ? 'ok' : body.database && body.database !== 'ok' ? `database ${body.database}` : (body.status ?? `HTTP ${response.status}`);
         } catch (error) {
