@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { COMPOSITION_VERSION, runPipeline, SUPERGRAPH_FILE } from '../../scripts/schema-pipeline';
 import { CREDIT_SDL_PATH, levelOf, startCreditSubgraph } from '../fixtures/external-subgraph/server';
 import { describeDb } from '../support/db';
-import { startTestGraph, type TestGraph } from '../support/graph';
+import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
 
 const SCHEMA_DIR = join(__dirname, '..', '..', 'schema');
 
@@ -20,7 +20,7 @@ describeDb('an external subgraph joins the running gateway', () => {
 
   beforeAll(async () => {
     graph = await startTestGraph();
-    credit = await startCreditSubgraph();
+    credit = await startCreditSubgraph({ jwksUrl: graph.gatewayUrl.replace('/graphql', '/.well-known/jwks.json') });
     schemaDir = mkdtempSync(join(tmpdir(), 'qinqing-join-'));
   });
   afterAll(async () => {
@@ -86,6 +86,12 @@ describeDb('an external subgraph joins the running gateway', () => {
       expect(node.publicCreditLevel).toBe(levelOf(node.creditCode));
     }
     expect(credit.entityCalls()).toBe(3);
+
+    // The gateway's calls passed the department's own check of the identity header; a call that
+    // did not come through the gateway does not.
+    const direct = await postGraphql(credit.url, { query: '{ publicCreditLevels }' });
+    expect(direct.status).toBe(401);
+    expect(direct.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
     // Readiness follows the supergraph being served: the newcomer is checked too.
     const ready = await graph.gateway.readiness();
