@@ -1,10 +1,16 @@
-import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, importSPKI, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyResult } from 'jose';
 import type { Config } from '../platform/config';
 import { unauthenticated } from '../platform/errors';
 import { ANONYMOUS, identityFromClaims, type Identity } from '../platform/identity';
+import { JWKS_MAX_AGE_MS, verifiedCache, type Verified } from '../platform/verified-cache';
 
 /** Clocks of the identity provider and the gateway may differ a little. */
 const CLOCK_SKEW_SECONDS = 60;
+
+/** Tokens kept verified when JWT_CACHE_MAX is not given. */
+export const DEFAULT_TOKEN_CACHE_MAX = 10_000;
+
+const BEARER = /^Bearer\s+(\S+)$/i;
 
 const hours = (seconds: number) => `${Math.round((seconds / 3600) * 10) / 10} 小时`;
 
@@ -23,38 +29,61 @@ export function checkTokenTimes(payload: JWTPayload, maxLifetimeSeconds: number,
   }
 }
 
+/** Test seams: a clock, and jose's JWKS refresh settings. */
+export interface AuthenticatorOptions {
+  /** Epoch ms; both the verification (`exp`, `iat`) and the token cache read it. */
+  now?: () => number;
+  jwks?: { cacheMaxAge?: number; cooldownDuration?: number };
+}
+
 /**
  * Verifies the caller's bearer token: HS256 with a shared secret (dev default), a PEM public key,
  * or a JWKS URL (production identity provider). No token means the anonymous public; a token that
  * does not verify, or whose claims do not hold, is refused (401), never treated as anonymous.
+ *
+ * A verified token's identity is kept (JWT_CACHE_MAX tokens, LRU) until its `exp`, so a caller's
+ * next requests skip the signature and claim checks; see platform/verified-cache.ts for why a
+ * cached token is never served after `exp` nor after its key left the JWKS.
  */
-export async function createAuthenticator(jwt: Config['jwt']): Promise<(authorization: string | undefined) => Promise<Identity>> {
+export async function createAuthenticator(
+  jwt: Config['jwt'],
+  { now = Date.now, jwks: jwksOptions }: AuthenticatorOptions = {},
+): Promise<(authorization: string | undefined) => Promise<Identity>> {
   const options = { issuer: jwt.issuer, audience: jwt.audience, clockTolerance: CLOCK_SKEW_SECONDS };
-  let verify: (token: string) => Promise<JWTPayload>;
+  let keys: JWTVerifyGetKey | undefined;
+  let verify: (token: string) => Promise<JWTVerifyResult>;
   if (jwt.jwksUrl) {
-    const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(jwt.jwksUrl));
-    verify = async (token) => (await jwtVerify(token, keys, options)).payload;
+    const remote = createRemoteJWKSet(new URL(jwt.jwksUrl), { cacheMaxAge: JWKS_MAX_AGE_MS, ...jwksOptions });
+    keys = remote;
+    verify = (token) => jwtVerify(token, remote, { ...options, currentDate: new Date(now()) });
   } else if (jwt.publicKey) {
     const key = await importSPKI(jwt.publicKey, 'RS256').catch(() => importSPKI(jwt.publicKey!, 'ES256'));
-    verify = async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['RS256', 'ES256'] })).payload;
+    verify = (token) => jwtVerify(token, key, { ...options, algorithms: ['RS256', 'ES256'], currentDate: new Date(now()) });
   } else {
     if (!jwt.secret) throw new Error('no way to verify callers: set JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL');
     const key = new TextEncoder().encode(jwt.secret);
-    verify = async (token) => (await jwtVerify(token, key, { ...options, algorithms: ['HS256'] })).payload;
+    verify = (token) => jwtVerify(token, key, { ...options, algorithms: ['HS256'], currentDate: new Date(now()) });
   }
-  return async (authorization) => {
-    if (!authorization) return ANONYMOUS;
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    if (!match) throw unauthenticated('Authorization 头格式应为 “Bearer <令牌>”');
-    let payload: JWTPayload;
+  const cache = verifiedCache<Identity>({ max: jwt.cacheMax ?? DEFAULT_TOKEN_CACHE_MAX, now, keys });
+  const verifyInFull = async (token: string): Promise<Verified<Identity>> => {
+    let result: JWTVerifyResult;
     try {
-      payload = await verify(match[1]);
+      result = await verify(token);
     } catch (error) {
       const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
       throw unauthenticated(expired ? '登录已过期，请重新登录' : '身份令牌无效：签名、签发方或受众不符');
     }
-    checkTokenTimes(payload, jwt.maxLifetimeSeconds);
-    return identityFromClaims(payload);
+    const { payload } = result;
+    checkTokenTimes(payload, jwt.maxLifetimeSeconds, Math.floor(now() / 1000));
+    // Frozen: one cached identity serves every request of the token.
+    const identity = Object.freeze(identityFromClaims(payload));
+    return { value: identity, exp: payload.exp!, protectedHeader: result.protectedHeader, key: (result as { key?: unknown }).key };
+  };
+  return async (authorization) => {
+    if (!authorization) return ANONYMOUS;
+    const match = BEARER.exec(authorization);
+    if (!match) throw unauthenticated('Authorization 头格式应为 “Bearer <令牌>”');
+    return cache(match[1], verifyInFull);
   };
 }
 

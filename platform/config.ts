@@ -54,6 +54,11 @@ const EnvSchema = z.object({
   GATEWAY_PUBLIC_KEY: z.string().min(1).optional(),
   /** … or the gateway's `/.well-known/jwks.json`. */
   GATEWAY_JWKS_URL: z.url().optional(),
+  // --- per-caller caches (see "Identity between gateway and subgraphs" in docs/architecture.md) ---
+  /** Verified caller tokens the gateway keeps until their exp (LRU); 0 = verify every request. */
+  JWT_CACHE_MAX: z.coerce.number().int().min(0).default(10_000),
+  /** Signed identity headers reused by the gateway, and verified ones kept by each subgraph (LRU); 0 = off. */
+  IDENTITY_CACHE_MAX: z.coerce.number().int().min(0).default(10_000),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(3000),
   QUERY_MAX_DEPTH: positiveInt.optional(),
   QUERY_MAX_ALIASES: positiveInt.optional(),
@@ -182,6 +187,8 @@ export interface Config {
     audience: string;
     /** Longest lifetime (exp - iat) the gateway accepts in a user token, in seconds. */
     maxLifetimeSeconds: number;
+    /** Verified tokens kept until their exp (JWT_CACHE_MAX); 0 = none. Unset: gateway/auth.ts's default. */
+    cacheMax?: number;
   };
   /** How `x-qinqing-identity` is signed (gateway) and verified (subgraphs). */
   gatewayIdentity: {
@@ -190,6 +197,8 @@ export interface Config {
     /** SPKI PEM; in one process, derived from the private key. */
     publicKey?: string;
     jwksUrl?: string;
+    /** Signed headers reused (gateway) / verified headers kept (subgraph), IDENTITY_CACHE_MAX; 0 = none. */
+    cacheMax?: number;
   };
   subgraphTimeoutMs: number;
   queryLimits: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number; maxDirectives?: number };
@@ -311,8 +320,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
       maxLifetimeSeconds: e.JWT_MAX_LIFETIME,
+      cacheMax: e.JWT_CACHE_MAX,
     },
-    gatewayIdentity: { privateKey: gatewayPrivateKey, publicKey: gatewayPublicKey, jwksUrl: e.GATEWAY_JWKS_URL },
+    gatewayIdentity: { privateKey: gatewayPrivateKey, publicKey: gatewayPublicKey, jwksUrl: e.GATEWAY_JWKS_URL, cacheMax: e.IDENTITY_CACHE_MAX },
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
     queryLimits: {
       maxDepth: e.QUERY_MAX_DEPTH,

@@ -8,11 +8,14 @@ import {
   jwtVerify,
   SignJWT,
   type JWK,
-  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyResult,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { checkCreditCode } from './credit-code';
 import { departmentRegion, isKnownRegion } from './directory';
 import { unauthenticated } from './errors';
+import { verifiedCache, type Verified } from './verified-cache';
 
 /** Who may do what is decided in each subgraph from this identity; the gateway only vouches for it. */
 export const Roles = [
@@ -48,39 +51,79 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** `iss` of every identity header; `aud` is the name of the one subgraph it is minted for. */
 export const GATEWAY_ISSUER = 'qinqing-gateway';
 export const IDENTITY_ALGORITHM = 'EdDSA';
-/** Short-lived: minted per request and subgraph, so a header seen once is worthless soon after. */
+/** Short-lived, so a header seen once is worthless soon after. */
 const INTERNAL_TTL_SECONDS = 60;
+/**
+ * The gateway reuses a header for one (caller, subgraph) while it has more than this left, so a
+ * subgraph still has this long (plus its clock tolerance) to receive and verify it.
+ */
+export const IDENTITY_REUSE_MARGIN_SECONDS = 15;
 /** Clocks of the gateway and a department's host may differ a little. */
 const CLOCK_TOLERANCE_SECONDS = 10;
+/** Identity headers reused (gateway) or kept verified (subgraph) when IDENTITY_CACHE_MAX is not given. */
+export const DEFAULT_IDENTITY_CACHE_MAX = 10_000;
 
 export interface IdentitySigner {
-  /** `x-qinqing-identity` for one subgraph: only the subgraph named `audience` accepts it. */
+  /** A freshly minted `x-qinqing-identity` for one subgraph: only the subgraph named `audience` accepts it. */
   sign(identity: Identity, audience: string): Promise<string>;
+  /**
+   * The header for (identity, audience), reused while it has more than
+   * IDENTITY_REUSE_MARGIN_SECONDS left (45 of its 60 s): what the gateway sends. Every anonymous
+   * request to a subgraph shares one.
+   */
+  header(identity: Identity, audience: string): Promise<string>;
   /** What the gateway serves at `/.well-known/jwks.json`. */
   jwks: { keys: JWK[] };
 }
 
+/** Every claim of an identity header but `iss`/`aud`/times, in one fixed order: also the reuse key. */
+const identityClaims = (identity: Identity) => ({
+  role: identity.role,
+  creditCode: identity.creditCode,
+  department: identity.department,
+  region: identity.region,
+  sub: identity.subject ?? 'anonymous',
+});
+
 /** Gateway side: the only holder of the private key, so no subgraph can mint an identity. */
-export async function createIdentitySigner(privateKeyPem: string): Promise<IdentitySigner> {
+export async function createIdentitySigner(
+  privateKeyPem: string,
+  { cacheMax = DEFAULT_IDENTITY_CACHE_MAX, now = Date.now }: { cacheMax?: number; /** epoch ms */ now?: () => number } = {},
+): Promise<IdentitySigner> {
   const privateKey = await importPKCS8(privateKeyPem, IDENTITY_ALGORITHM);
   const publicJwk = await exportJWK(createPublicKey(privateKeyPem));
   const kid = await calculateJwkThumbprint(publicJwk);
+  const mint = (claims: ReturnType<typeof identityClaims>, audience: string, iat: number) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: IDENTITY_ALGORITHM, kid, typ: 'JWT' })
+      .setIssuer(GATEWAY_ISSUER)
+      .setAudience(audience)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + INTERNAL_TTL_SECONDS)
+      .sign(privateKey);
+  const seconds = () => Math.floor(now() / 1000);
+  // Key: the audience and every signed claim (identityClaims), so two callers share a header only
+  // if it would say exactly the same. The value is the signing promise: concurrent first requests sign once.
+  const reused =
+    cacheMax > 0 ? new LRUCache<string, { header: Promise<string>; reuseUntil: number }>({ max: cacheMax, perf: { now } }) : undefined;
   return {
     jwks: { keys: [{ ...publicJwk, kid, alg: IDENTITY_ALGORITHM, use: 'sig' }] },
-    sign: (identity, audience) =>
-      new SignJWT({
-        role: identity.role,
-        creditCode: identity.creditCode,
-        department: identity.department,
-        region: identity.region,
-      })
-        .setProtectedHeader({ alg: IDENTITY_ALGORITHM, kid, typ: 'JWT' })
-        .setIssuer(GATEWAY_ISSUER)
-        .setAudience(audience)
-        .setSubject(identity.subject ?? 'anonymous')
-        .setIssuedAt()
-        .setExpirationTime(`${INTERNAL_TTL_SECONDS}s`)
-        .sign(privateKey),
+    sign: (identity, audience) => mint(identityClaims(identity), audience, seconds()),
+    header(identity, audience) {
+      const claims = identityClaims(identity);
+      if (!reused) return mint(claims, audience, seconds());
+      const key = `${audience}\n${JSON.stringify(claims)}`;
+      const entry = reused.get(key);
+      const at = now();
+      if (entry && entry.reuseUntil > at) return entry.header;
+      const iat = Math.floor(at / 1000);
+      const reuseUntil = (iat + INTERNAL_TTL_SECONDS - IDENTITY_REUSE_MARGIN_SECONDS) * 1000;
+      const header = mint(claims, audience, iat);
+      const fresh = { header, reuseUntil };
+      reused.set(key, fresh, { ttl: reuseUntil - at });
+      header.catch(() => reused.peek(key) === fresh && reused.delete(key));
+      return header;
+    },
   };
 }
 
@@ -88,10 +131,15 @@ export async function createIdentitySigner(privateKeyPem: string): Promise<Ident
  * Subgraph side: `audience` is the subgraph's own name. Every request must carry a header the
  * gateway signed for this subgraph (the public gets one too, with role null): absent, forged,
  * expired or minted for another subgraph is refused (401), never served as the public.
+ *
+ * The gateway reuses a header for most of its life, so a verified header is kept (`cacheMax`
+ * headers, LRU) until its `exp` and the same header is checked once, not per request; never
+ * served at or after `exp`, and with a JWKS only while the JWKS still has its key.
  */
 export async function createIdentityVerifier(
-  source: { publicKey?: string; jwksUrl?: string },
+  source: { publicKey?: string; jwksUrl?: string; cacheMax?: number },
   audience: string,
+  { now = Date.now }: { /** epoch ms */ now?: () => number } = {},
 ): Promise<(header: string | undefined) => Promise<Identity>> {
   if (!source.jwksUrl && !source.publicKey) throw new Error(`subgraph ${audience}: no gateway public key (GATEWAY_PUBLIC_KEY or GATEWAY_JWKS_URL)`);
   const options = {
@@ -101,19 +149,21 @@ export async function createIdentityVerifier(
     requiredClaims: ['exp', 'iat'],
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
-  let verify: (header: string) => Promise<{ payload: JWTPayload }>;
+  let keys: JWTVerifyGetKey | undefined;
+  let verify: (header: string) => Promise<JWTVerifyResult>;
   if (source.jwksUrl) {
-    const keys = createRemoteJWKSet(new URL(source.jwksUrl));
-    verify = (header) => jwtVerify(header, keys, options);
+    const remote = createRemoteJWKSet(new URL(source.jwksUrl));
+    keys = remote;
+    verify = (header) => jwtVerify(header, remote, { ...options, currentDate: new Date(now()) });
   } else {
     const key = await importSPKI(source.publicKey!, IDENTITY_ALGORITHM);
-    verify = (header) => jwtVerify(header, key, options);
+    verify = (header) => jwtVerify(header, key, { ...options, currentDate: new Date(now()) });
   }
-  return async (header) => {
-    if (!header) throw unauthenticated(`缺少网关签发的身份凭证 (${IDENTITY_HEADER})：子图只接受经网关转发的请求`);
-    let payload: JWTPayload;
+  const cache = verifiedCache<Identity>({ max: source.cacheMax ?? DEFAULT_IDENTITY_CACHE_MAX, now, keys });
+  const verifyInFull = async (header: string): Promise<Verified<Identity>> => {
+    let result: JWTVerifyResult;
     try {
-      ({ payload } = await verify(header));
+      result = await verify(header);
     } catch (error) {
       const { code, claim } = error as { code?: string; claim?: string };
       if (code === 'ERR_JWT_EXPIRED') throw unauthenticated('身份凭证已过期：子图只接受网关刚签发的凭证');
@@ -121,7 +171,13 @@ export async function createIdentityVerifier(
       if (source.jwksUrl && (code === 'ERR_JWKS_TIMEOUT' || !code?.startsWith('ERR_J'))) throw unauthenticated('暂时无法获取网关公钥 (GATEWAY_JWKS_URL)，不能验证身份凭证，请稍后重试');
       throw unauthenticated('身份凭证无效：不是网关签发的，或已被篡改');
     }
-    return identityFromClaims(payload, { allowPublic: true });
+    // Frozen: one cached identity serves every request carrying the header.
+    const identity = Object.freeze(identityFromClaims(result.payload, { allowPublic: true }));
+    return { value: identity, exp: result.payload.exp!, protectedHeader: result.protectedHeader, key: (result as { key?: unknown }).key };
+  };
+  return async (header) => {
+    if (!header) throw unauthenticated(`缺少网关签发的身份凭证 (${IDENTITY_HEADER})：子图只接受经网关转发的请求`);
+    return cache(header, verifyInFull);
   };
 }
 

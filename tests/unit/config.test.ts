@@ -72,7 +72,7 @@ describe('configuration', () => {
     expect(config.jwt).toMatchObject({ secret: undefined, maxLifetimeSeconds: 8 * 3600 });
     expect(config.subgraphUrls).toEqual({ enterprises: 'http://enterprises:4000/graphql' });
     // One process: the subgraphs verify with the public half of the gateway's key.
-    expect(config.gatewayIdentity).toEqual({ privateKey: key.privateKey, publicKey: key.publicKey, jwksUrl: undefined });
+    expect(config.gatewayIdentity).toEqual({ privateKey: key.privateKey, publicKey: key.publicKey, jwksUrl: undefined, cacheMax: 10_000 });
     expect(() => readFileSync(join(dataDir, 'dev-keys', 'gateway-ed25519.pem'))).toThrow(/ENOENT/); // production generates nothing
   });
 
@@ -93,6 +93,7 @@ describe('configuration', () => {
       privateKey: undefined,
       publicKey: key.publicKey,
       jwksUrl: undefined,
+      cacheMax: 10_000,
     });
   });
 
@@ -143,5 +144,11 @@ describe('production refuses every dev key and secret, naming which', () => {
     const config = loadConfig({ QUERY_MAX_DIRECTIVES: '10', QUERY_MAX_COST: '900', QUERY_CACHE_MAX_BYTES: '1000000', PERSISTED_QUERIES: 'false' });
     expect(config).toMatchObject({ queryLimits: { maxDirectives: 10, maxCost: 900 }, queryCacheMaxBytes: 1_000_000, persistedQueries: false });
     expect(() => loadConfig({ QUERY_MAX_DIRECTIVES: '0', QUERY_CACHE_MAX_BYTES: 'lots' })).toThrow(/QUERY_MAX_DIRECTIVES[\s\S]*QUERY_CACHE_MAX_BYTES/);
+  });
+
+  test('per-caller caches: 10,000 entries each unless set; 0 turns one off; a bad value is named', () => {
+    expect(loadConfig({})).toMatchObject({ jwt: { cacheMax: 10_000 }, gatewayIdentity: { cacheMax: 10_000 } });
+    expect(loadConfig({ JWT_CACHE_MAX: '0', IDENTITY_CACHE_MAX: '500' })).toMatchObject({ jwt: { cacheMax: 0 }, gatewayIdentity: { cacheMax: 500 } });
+    expect(() => loadConfig({ JWT_CACHE_MAX: '-1', IDENTITY_CACHE_MAX: 'many' })).toThrow(/JWT_CACHE_MAX[\s\S]*IDENTITY_CACHE_MAX/);
   });
 });
