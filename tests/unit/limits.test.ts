@@ -179,6 +179,22 @@ describe('query limits (platform/limits.ts)', () => {
       });
     });
 
+    it('is remembered per operation and variable set (memoized per document), never across them', async () => {
+      const document = `query Cheap($n: Int) { nodes(first: $n) { id } } query Dear($n: Int) { nodes(first: $n) { children(first: $n) { id } } }`;
+      const costOf = async (operationName: string, n: number) => {
+        const response = await apollo.executeOperation({ query: document, operationName, variables: { n } });
+        if (response.body.kind !== 'single') throw new Error('expected a single result');
+        return response.body.singleResult.errors?.[0]?.extensions?.actual ?? 'ok';
+      };
+      // Twice over, interleaved: a remembered answer must be the one for its own operation and variables.
+      for (let round = 0; round < 2; round++) {
+        expect(await costOf('Cheap', 100)).toBe('ok'); // 1 + 100
+        expect(await costOf('Dear', 100)).toBe(10_101); // 1 + 100 × (1 + 100)
+        expect(await costOf('Dear', 10)).toBe('ok'); // 1 + 10 × 11
+        expect(await costOf('Cheap', 10_000)).toBe(10_001);
+      }
+    });
+
     it('thirty aliases of a page of 500 through a variable cost what the literals cost', async () => {
       const aliases = (page: string) => Array.from({ length: 30 }, (_, i) => `p${i}: items(first: ${page}) { nodes { id } }`).join(' ');
       // 30 × (1 + 500 × (1 + 1))
