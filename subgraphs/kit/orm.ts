@@ -36,6 +36,10 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
     // Requests fork their own EntityManager; using the global one is a bug we want to hear about.
     allowGlobalContext: false,
     forceUndefined: false,
+    // Writes flush explicitly (`em.flush()`, `transactional`). 'auto' would make MikroORM track
+    // every scalar through per-instance getters/setters (defined on each loaded entity: ~7 % of a
+    // 100-row list's CPU) and check the unit of work before every query, for nothing.
+    flushMode: 'commit',
     ignoreUndefinedInQuery: true,
     migrations: {
       migrationsList: definition.migrations[driver],

@@ -48,6 +48,12 @@ describeDb('the enterprises subgraph in-process', () => {
     expect(selects).toHaveLength(2);
   });
 
+  test('responses are marked not cacheable, as Apollo\'s cache-control plugin marked them before it was switched off', async () => {
+    const headers = { [IDENTITY_HEADER]: await signIdentity(config, { role: 'AUDITOR' }, 'enterprises') };
+    const response = await server.apollo.executeOperation({ query: '{ enterprises(first: 1) { totalCount } }' }, { contextValue: await server.contextFor(headers) });
+    expect(response.http.headers.get('cache-control')).toBe('no-store');
+  });
+
   test('a malformed key in a representation is refused with INVALID_CREDIT_CODE', async () => {
     const result = await run(entities, { r: [{ __typename: 'Enterprise', creditCode: 'NOT-A-CODE' }] }, { role: 'AUDITOR' });
     expect(result.errors[0].extensions.code).toBe('INVALID_CREDIT_CODE');
