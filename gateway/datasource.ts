@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../platform/errors';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
 import type { GatewayMetrics } from '../platform/metrics';
@@ -83,8 +83,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     // Only queries are shared, and only between callers of the same identity (what the signed
     // header says): the subgraph's answer depends on nothing else. The shared call carries the
     // first caller's request id and trace.
-    const operation = 'incomingRequestContext' in options ? operationOf(options.document) : undefined;
-    const dedupKey = operation === 'query' && context.identity ? `${JSON.stringify(context.identity)}\n${body}` : undefined;
+    const dedupKey = 'incomingRequestContext' in options && isQuery(request.query) && context.identity ? `${JSON.stringify(context.identity)}\n${body}` : undefined;
     return { body, headers, deadline, dedupKey };
   }
 
@@ -106,11 +105,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 }
 
-/** The subgraph operation's kind (the planner passes the fetch's own document); unknown = not shared. */
-function operationOf(document: DocumentNode | undefined): string | undefined {
-  const operations = document?.definitions.filter((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
-  return operations?.length === 1 ? operations[0].operation : undefined;
-}
+/**
+ * Whether the query planner's text for a fetch is a query: it prints the operation first, as
+ * `{…}` or `query…`. (The fetch's document is only exposed with exposeDocumentNodeInFetchNode,
+ * which would keep a document per fetch in every cached plan.) Anything else is not shared.
+ */
+const isQuery = (text: string) => /^\s*(\{|query\b)/.test(text);
 
 /** The reply parsed (each caller sharing a call gets its own objects: the gateway merges into them). */
 function parseBody(reply: SubgraphReply): (GatewayGraphQLResponse & { errors?: GatewayGraphQLResponse['errors'] }) | undefined {
