@@ -144,4 +144,12 @@ describe('production refuses every dev key and secret, naming which', () => {
     expect(config).toMatchObject({ queryLimits: { maxDirectives: 10, maxCost: 900 }, queryCacheMaxBytes: 1_000_000, persistedQueries: false });
     expect(() => loadConfig({ QUERY_MAX_DIRECTIVES: '0', QUERY_CACHE_MAX_BYTES: 'lots' })).toThrow(/QUERY_MAX_DIRECTIVES[\s\S]*QUERY_CACHE_MAX_BYTES/);
   });
+
+  test('subgraph calls: the concurrency limit follows the connections unless set; a queue of 0 is allowed; bad values are named', () => {
+    expect(loadConfig({}).subgraphCalls).toEqual({ connections: 32, maxConcurrency: 32, maxQueue: 512, dedup: true });
+    expect(loadConfig({ SUBGRAPH_CONNECTIONS: '8', SUBGRAPH_MAX_QUEUE: '0', SUBGRAPH_DEDUP: 'false' }).subgraphCalls).toEqual({ connections: 8, maxConcurrency: 8, maxQueue: 0, dedup: false });
+    expect(loadConfig({ SUBGRAPH_MAX_CONCURRENCY: '100' }).subgraphCalls.maxConcurrency).toBe(100);
+    const problems = problemsOf({ SUBGRAPH_CONNECTIONS: '0', SUBGRAPH_MAX_QUEUE: '-1', SUBGRAPH_DEDUP: 'yes' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['SUBGRAPH_CONNECTIONS', 'SUBGRAPH_MAX_QUEUE', 'SUBGRAPH_DEDUP']));
+  });
 });
