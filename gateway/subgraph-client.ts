@@ -151,12 +151,17 @@ export class SubgraphClient {
   }
 }
 
+/** How long a client replaced by a reload keeps serving plans made before it (longer than any deadline). */
+const RETIRE_AFTER_MS = 60_000;
+
 /**
  * Every subgraph's client, one per subgraph and URL: a supergraph reload that moves a subgraph
- * gets a new client and the old one is closed once its calls are done.
+ * gets a new client; the old one is closed a while later (a request planned before the reload
+ * may still call it), or at stop.
  */
 export class SubgraphClients {
   private readonly clients = new Map<string, { url: string; client: SubgraphClient }>();
+  private readonly retired = new Set<SubgraphClient>();
 
   constructor(
     private readonly options: SubgraphCallOptions,
@@ -166,7 +171,7 @@ export class SubgraphClients {
   get(serviceName: string, url: string): SubgraphClient {
     const current = this.clients.get(serviceName);
     if (current && current.url === url) return current.client;
-    void current?.client.close().catch(() => undefined);
+    if (current) this.retire(current.client);
     const client = new SubgraphClient(serviceName, url, this.options, this.metrics);
     this.clients.set(serviceName, { url, client });
     return client;
@@ -177,7 +182,16 @@ export class SubgraphClients {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.clients.values()].map(({ client }) => client.close().catch(() => undefined)));
+    const all = [...[...this.clients.values()].map(({ client }) => client), ...this.retired];
     this.clients.clear();
+    this.retired.clear();
+    await Promise.all(all.map((client) => client.close().catch(() => undefined)));
+  }
+
+  private retire(client: SubgraphClient): void {
+    this.retired.add(client);
+    setTimeout(() => {
+      if (this.retired.delete(client)) void client.close().catch(() => undefined);
+    }, RETIRE_AFTER_MS).unref();
   }
 }
