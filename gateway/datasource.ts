@@ -1,74 +1,143 @@
 import { randomUUID } from 'node:crypto';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../platform/errors';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
 import type { GatewayMetrics } from '../platform/metrics';
 import { injectTraceContext } from '../platform/telemetry';
 import type { GatewayContext } from './context';
+import { SubgraphOverloadedError, SubgraphTimeoutError, type SubgraphClient, type SubgraphReply } from './subgraph-client';
+
+/** What a shed request tells the caller to wait (`Retry-After`, and `retryAfterSeconds` in the error). */
+export const RETRY_AFTER_SECONDS = 1;
+
+type Outcome = 'ok' | 'error' | 'unavailable' | 'shed';
 
 /**
  * How the gateway calls one subgraph: with the caller's identity signed for the subgraphs, the
  * request id for the logs, and a deadline. @apollo/gateway has no timeout of its own; without one
- * a hung subgraph would hang every query that touches it.
+ * a hung subgraph would hang every query that touches it. The HTTP side (pool, limit, queue,
+ * deduplication) is gateway/subgraph-client.ts; this is the GraphQL side. Implemented directly,
+ * not on RemoteGraphQLDataSource: that builds node-fetch Headers and a Request per call, which
+ * the profile showed as pure overhead.
  */
-export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   constructor(
     readonly serviceName: string,
-    url: string,
+    private readonly client: SubgraphClient,
     private readonly timeoutMs: number,
     private readonly metrics?: Pick<GatewayMetrics, 'observeFetch'>,
-  ) {
-    super({ url });
-    this.fetcher = ((input: string, init: RequestInit) =>
-      fetch(input, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })) as unknown as typeof this.fetcher;
-  }
+  ) {}
 
-  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const headers = options.request.http?.headers;
-    if (!headers) return;
-    const context = options.context as Partial<GatewayContext>;
-    // Signed for this subgraph only: another subgraph refuses it. Without a request context (no
-    // such call today) nothing is signed and the subgraph refuses the call.
-    if (context.internalIdentity) headers.set(IDENTITY_HEADER, await context.internalIdentity(this.serviceName));
-    headers.set(REQUEST_ID_HEADER, context.requestId ?? randomUUID());
-    // Observability: the subgraph continues this request's trace (W3C traceparent).
-    injectTraceContext(headers);
-  }
-
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    const started = process.hrtime.bigint();
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const started = performance.now();
     // Health checks and schema loads are not traffic.
-    const observe = (outcome: 'ok' | 'error' | 'unavailable') =>
-      'incomingRequestContext' in options &&
-      this.metrics?.observeFetch(this.serviceName, Number(process.hrtime.bigint() - started) / 1e9, outcome);
+    const traffic = 'incomingRequestContext' in options;
+    const observe = (outcome: Outcome) => traffic && this.metrics?.observeFetch(this.serviceName, (performance.now() - started) / 1e3, outcome);
+    let reply: SubgraphReply;
     try {
-      const response = await super.process(options);
-      observe(response.errors?.length ? 'error' : 'ok');
-      return response;
+      reply = await this.client.call(await this.prepare(options, started + this.timeoutMs));
     } catch (error) {
-      // A subgraph that answered with GraphQL errors (e.g. 400 for a refused variable) has spoken:
-      // pass its errors on with their codes. Only a subgraph that did not answer is "unavailable".
-      const body = (error as { extensions?: { response?: { body?: { errors?: unknown[] } } } })?.extensions?.response?.body;
-      if (body && Array.isArray(body.errors) && body.errors.length) {
-        observe('error');
-        return { errors: body.errors as never };
+      if (error instanceof SubgraphOverloadedError) {
+        observe('shed');
+        // overloadPlugin turns this into HTTP 503 with Retry-After.
+        throw new GraphQLError(`网关繁忙：子图 ${this.serviceName} 的待处理请求已满，本次请求未执行，请 ${RETRY_AFTER_SECONDS} 秒后重试`, {
+          extensions: { code: ErrorCode.OVERLOADED, serviceName: this.serviceName, retryAfterSeconds: RETRY_AFTER_SECONDS },
+        });
       }
-      observe('unavailable');
-      // Thrown here, the error lands in the response beside the other subgraphs' data.
-      throw new GraphQLError(this.describe(error), {
-        extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: this.serviceName },
-      });
+      throw this.unavailable(error, observe);
     }
+    const body = parseBody(reply);
+    const ok = reply.status >= 200 && reply.status < 300;
+    if (ok && body) {
+      observe(body.errors?.length ? 'error' : 'ok');
+      // No Cache-Control is passed on: the subgraphs send no cache hints.
+      return body;
+    }
+    // A subgraph that answered with GraphQL errors (e.g. 400 for a refused variable) has spoken:
+    // pass its errors on with their codes. Only a subgraph that did not answer is "unavailable".
+    if (body?.errors?.length) {
+      observe('error');
+      return { errors: body.errors };
+    }
+    throw this.unavailable(ok ? new Error('not a JSON object') : { status: reply.status }, observe);
+  }
+
+  /** The request body, headers and dedup key of one call. */
+  private async prepare(options: GraphQLDataSourceProcessOptions<GatewayContext>, deadline: number) {
+    const { http, ...request } = options.request;
+    if (!request.query) throw new Error('Missing query');
+    const body = JSON.stringify(request);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    // What the gateway itself asks of the subgraph (e.g. apollo-federation-include-trace).
+    if (http?.headers) for (const [name, value] of http.headers) headers[name] = value;
+    const context = options.context as Partial<GatewayContext>;
+    // Signed for this subgraph only: another subgraph refuses it. Without a request context (health
+    // checks, schema loads) nothing is signed and the subgraph refuses the call.
+    if (context.internalIdentity) headers[IDENTITY_HEADER] = await context.internalIdentity(this.serviceName);
+    headers[REQUEST_ID_HEADER] = context.requestId ?? randomUUID();
+    // Observability: the subgraph continues this request's trace (W3C traceparent).
+    injectTraceContext({ set: (name, value) => (headers[name] = value) });
+    // Only queries are shared, and only between callers of the same identity (what the signed
+    // header says): the subgraph's answer depends on nothing else. The shared call carries the
+    // first caller's request id and trace.
+    const dedupKey = 'incomingRequestContext' in options && isQuery(request.query) && context.identity ? `${JSON.stringify(context.identity)}\n${body}` : undefined;
+    return { body, headers, deadline, dedupKey };
+  }
+
+  private unavailable(error: unknown, observe: (outcome: Outcome) => void): GraphQLError {
+    observe('unavailable');
+    // Thrown, the error lands in the response beside the other subgraphs' data.
+    return new GraphQLError(this.describe(error), {
+      extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: this.serviceName },
+    });
   }
 
   private describe(error: unknown): string {
-    const name = (error as { name?: string })?.name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
+    if (error instanceof SubgraphTimeoutError) {
       return `子图 ${this.serviceName} 响应超时（超过 ${this.timeoutMs} 毫秒），其余数据照常返回，请稍后重试`;
     }
-    const status = (error as { extensions?: { response?: { status?: number } } })?.extensions?.response?.status;
+    const status = (error as { status?: number })?.status;
     if (status) return `子图 ${this.serviceName} 返回 HTTP ${status}，其余数据照常返回`;
     return `子图 ${this.serviceName} 暂时无法访问，其余数据照常返回，请稍后重试`;
   }
+}
+
+/**
+ * Whether the query planner's text for a fetch is a query: it prints the operation first, as
+ * `{…}` or `query…`. (The fetch's document is only exposed with exposeDocumentNodeInFetchNode,
+ * which would keep a document per fetch in every cached plan.) Anything else is not shared.
+ */
+const isQuery = (text: string) => /^\s*(\{|query\b)/.test(text);
+
+/** The reply parsed (each caller sharing a call gets its own objects: the gateway merges into them). */
+function parseBody(reply: SubgraphReply): (GatewayGraphQLResponse & { errors?: GatewayGraphQLResponse['errors'] }) | undefined {
+  if (!/^application\/(graphql-response\+)?json/i.test(reply.contentType)) return undefined;
+  try {
+    const body: unknown = JSON.parse(reply.text);
+    return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as GatewayGraphQLResponse) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A request a subgraph call of which was shed (OVERLOADED) is answered 503 with `Retry-After`:
+ * clients and load balancers back off and retry instead of waiting for a deadline.
+ */
+export function overloadPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          if (!response.body.singleResult.errors?.some((e) => e.extensions?.code === ErrorCode.OVERLOADED)) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+        },
+      };
+    },
+  };
 }

@@ -15,8 +15,9 @@ import { createGatewayMetrics, graphqlMetricsPlugin, metricsRoute } from '../pla
 import { initTelemetry, traceRequests } from '../platform/telemetry';
 import { createAuthenticator } from './auth';
 import type { GatewayContext } from './context';
-import { SubgraphDataSource } from './datasource';
+import { overloadPlugin, SubgraphDataSource } from './datasource';
 import { IDE_ASSET_PREFIX, ideAsset, ideContentSecurityPolicy, ideLandingPagePlugin } from './ide';
+import { SubgraphClients } from './subgraph-client';
 import { supergraphFromFile } from './supergraph';
 
 export interface GatewayOptions {
@@ -97,12 +98,15 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
   // Observability: tracing (once per process) and this gateway's own metrics registry.
   initTelemetry();
   const metrics = createGatewayMetrics();
+  // One keep-alive pool, limit and queue per subgraph (gateway/subgraph-client.ts); closed on stop.
+  const clients = new SubgraphClients(config.subgraphCalls, metrics);
+  metrics.watchSubgraphLoad(() => clients.load());
   const supergraph = supergraphFromFile(config.supergraphPath, log, options.supergraphPollMs);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // Called for each subgraph of every supergraph loaded (again on reload for a new name or URL).
     buildService: ({ name, url }) =>
-      new SubgraphDataSource(name, urlOf(name, url)!, config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs, metrics),
+      new SubgraphDataSource(name, clients.get(name, urlOf(name, url)!), config.subgraphTimeouts[name] ?? config.subgraphTimeoutMs, metrics),
     queryPlannerConfig: { cache: guard.planCache },
     logger: {
       debug: (m) => log.debug(String(m)),
@@ -142,6 +146,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
       errorLogPlugin(log),
       ...guard.plugins,
       graphqlMetricsPlugin(metrics),
+      overloadPlugin(),
     ],
   });
   await apollo.start();
@@ -217,7 +222,7 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     listen: (port, host = config.host) => listen(httpServer, traceRequests('gateway', handler), port, host),
     stop() {
       draining = true;
-      return (stopping ??= apollo.stop());
+      return (stopping ??= apollo.stop().finally(() => clients.close()));
     },
   };
 }

@@ -60,6 +60,12 @@ const EnvSchema = z.object({
   /** Signed identity headers reused by the gateway, and verified ones kept by each subgraph (LRU); 0 = off. */
   IDENTITY_CACHE_MAX: z.coerce.number().int().min(0).default(10_000),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(3000),
+  // --- gateway → subgraph calls (issue 6; gateway/subgraph-client.ts) ---
+  SUBGRAPH_CONNECTIONS: positiveInt.default(32),
+  /** Unset: SUBGRAPH_CONNECTIONS (more in flight would only wait inside the pool, unseen). */
+  SUBGRAPH_MAX_CONCURRENCY: positiveInt.optional(),
+  SUBGRAPH_MAX_QUEUE: z.coerce.number().int().min(0).default(512),
+  SUBGRAPH_DEDUP: bool.default(true),
   QUERY_MAX_DEPTH: positiveInt.optional(),
   QUERY_MAX_ALIASES: positiveInt.optional(),
   QUERY_MAX_COST: positiveInt.optional(),
@@ -201,6 +207,8 @@ export interface Config {
     cacheMax?: number;
   };
   subgraphTimeoutMs: number;
+  /** Per subgraph: keep-alive connections, calls in flight, calls queued, deduplication of identical queries. */
+  subgraphCalls: { connections: number; maxConcurrency: number; maxQueue: number; dedup: boolean };
   queryLimits: { maxDepth?: number; maxAliases?: number; maxCost?: number; maxTokens?: number; maxDirectives?: number };
   /** Byte ceiling of each query cache: parsed documents, query plans, persisted queries. */
   queryCacheMaxBytes: number;
@@ -324,6 +332,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
     },
     gatewayIdentity: { privateKey: gatewayPrivateKey, publicKey: gatewayPublicKey, jwksUrl: e.GATEWAY_JWKS_URL, cacheMax: e.IDENTITY_CACHE_MAX },
     subgraphTimeoutMs: e.SUBGRAPH_TIMEOUT_MS,
+    subgraphCalls: {
+      connections: e.SUBGRAPH_CONNECTIONS,
+      maxConcurrency: e.SUBGRAPH_MAX_CONCURRENCY ?? e.SUBGRAPH_CONNECTIONS,
+      maxQueue: e.SUBGRAPH_MAX_QUEUE,
+      dedup: e.SUBGRAPH_DEDUP,
+    },
     queryLimits: {
       maxDepth: e.QUERY_MAX_DEPTH,
       maxAliases: e.QUERY_MAX_ALIASES,

@@ -16,6 +16,8 @@ export const ErrorCode = {
   CALENDAR_NOT_PUBLISHED: 'CALENDAR_NOT_PUBLISHED',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** HTTP 503 + Retry-After: a subgraph's queue is full, the gateway shed the call (gateway/datasource.ts). */
+  OVERLOADED: 'OVERLOADED',
   /** HTTP 413: the request body is over HTTP_MAX_BODY_BYTES (platform/http.ts). */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',

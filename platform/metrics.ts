@@ -59,8 +59,14 @@ export interface GraphqlMetrics {
 }
 
 export interface GatewayMetrics extends GraphqlMetrics {
-  /** One subgraph call finished: `ok`, `error` (it answered with GraphQL errors) or `unavailable`. */
-  observeFetch(serviceName: string, seconds: number, outcome: 'ok' | 'error' | 'unavailable'): void;
+  /** One subgraph call finished: `ok`, `error` (it answered with GraphQL errors), `unavailable` or `shed` (queue full). */
+  observeFetch(serviceName: string, seconds: number, outcome: 'ok' | 'error' | 'unavailable' | 'shed'): void;
+  /** A subgraph fetch served by an identical one already in flight. */
+  observeDedup(serviceName: string): void;
+  /** A subgraph fetch shed because the subgraph's queue was full. */
+  observeShed(serviceName: string): void;
+  /** Where scrapes read each subgraph's calls in flight and queued. */
+  watchSubgraphLoad(read: () => { subgraph: string; inFlight: number; queued: number }[]): void;
 }
 
 /** Requests, latency, errors and refusals of one GraphQL server; `service` is a label on every series. */
@@ -125,12 +131,43 @@ export function createGatewayMetrics(): GatewayMetrics {
     registers,
   });
   const subgraph = new BoundedLabel();
+  // --- subgraph call pool (issue 6): deduplication, shedding, load; see gateway/subgraph-client.ts ---
+  const dedup = new Counter({
+    name: 'qinqing_gateway_subgraph_dedup_total',
+    help: 'Subgraph fetches served by an identical query already in flight (hit rate: this / fetches_total)',
+    labelNames: ['subgraph'],
+    registers,
+  });
+  const shed = new Counter({
+    name: 'qinqing_gateway_subgraph_shed_total',
+    help: 'Subgraph fetches shed at once (OVERLOADED, HTTP 503) because the subgraph queue was full',
+    labelNames: ['subgraph'],
+    registers,
+  });
+  let readLoad: () => { subgraph: string; inFlight: number; queued: number }[] = () => [];
+  const loadGauge = (name: string, help: string, field: 'inFlight' | 'queued') =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['subgraph'],
+      registers,
+      collect() {
+        for (const load of readLoad()) this.set({ subgraph: subgraph.value(load.subgraph, 'unknown') }, load[field]);
+      },
+    });
+  loadGauge('qinqing_gateway_subgraph_in_flight', 'Calls in flight to each subgraph, read at scrape time', 'inFlight');
+  loadGauge('qinqing_gateway_subgraph_queue_depth', 'Calls waiting for a slot of each subgraph (SUBGRAPH_MAX_CONCURRENCY), read at scrape time', 'queued');
   return {
     ...metrics,
     observeFetch(serviceName, seconds, outcome) {
       const label = subgraph.value(serviceName, 'unknown');
       fetches.inc({ subgraph: label, outcome });
       fetchDuration.observe({ subgraph: label }, seconds);
+    },
+    observeDedup: (serviceName) => dedup.inc({ subgraph: subgraph.value(serviceName, 'unknown') }),
+    observeShed: (serviceName) => shed.inc({ subgraph: subgraph.value(serviceName, 'unknown') }),
+    watchSubgraphLoad(read) {
+      readLoad = read;
     },
   };
 }

@@ -151,4 +151,12 @@ describe('production refuses every dev key and secret, naming which', () => {
     expect(loadConfig({ JWT_CACHE_MAX: '0', IDENTITY_CACHE_MAX: '500' })).toMatchObject({ jwt: { cacheMax: 0 }, gatewayIdentity: { cacheMax: 500 } });
     expect(() => loadConfig({ JWT_CACHE_MAX: '-1', IDENTITY_CACHE_MAX: 'many' })).toThrow(/JWT_CACHE_MAX[\s\S]*IDENTITY_CACHE_MAX/);
   });
+
+  test('subgraph calls: the concurrency limit follows the connections unless set; a queue of 0 is allowed; bad values are named', () => {
+    expect(loadConfig({}).subgraphCalls).toEqual({ connections: 32, maxConcurrency: 32, maxQueue: 512, dedup: true });
+    expect(loadConfig({ SUBGRAPH_CONNECTIONS: '8', SUBGRAPH_MAX_QUEUE: '0', SUBGRAPH_DEDUP: 'false' }).subgraphCalls).toEqual({ connections: 8, maxConcurrency: 8, maxQueue: 0, dedup: false });
+    expect(loadConfig({ SUBGRAPH_MAX_CONCURRENCY: '100' }).subgraphCalls.maxConcurrency).toBe(100);
+    const problems = problemsOf({ SUBGRAPH_CONNECTIONS: '0', SUBGRAPH_MAX_QUEUE: '-1', SUBGRAPH_DEDUP: 'yes' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['SUBGRAPH_CONNECTIONS', 'SUBGRAPH_MAX_QUEUE', 'SUBGRAPH_DEDUP']));
+  });
 });
