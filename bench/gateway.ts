@@ -597,7 +597,11 @@ async function main(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qinqing-bench-'));
   const children: Child[] = [];
   const stopAll = () => Promise.all(children.map((c) => c.stop()));
-  const interrupted = () => void stopAll().finally(() => process.exit(130));
+  const interrupted = () =>
+    void stopAll().finally(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(130);
+    });
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   const skipped: { target: TargetName; reason: string }[] = [];
