@@ -1,27 +1,27 @@
-import 'reflect-metadata';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { createGateway } from '../gateway';
 import { signDevToken } from '../gateway/auth';
-import { loadConfig, type Config } from '../platform/config';
+import { loadConfig } from '../platform/config';
 import { createIdentitySigner, IDENTITY_HEADER, type Identity } from '../platform/identity';
-import { openDatabase } from '../subgraphs/kit/orm';
-import { createSubgraphServer } from '../subgraphs/kit/server';
 import { DEFAULT_DEMO_ENTERPRISES } from '../demo/population';
 import { subgraphs } from '../subgraphs/registry';
+import type { LoadResult, LoadSpec } from './loader';
+import { freePort, sampleProcess, startNode, waitReady, type Child } from './processes';
 
 /**
- * `npm run bench [-- --duration 5] [-- --connections 10] [-- --warmup 1] [-- --json]`
+ * `npm run bench [-- --peers] [-- --rounds 3] [-- --duration 5] [-- --connections 10,50] [-- --json]`
  *
- * Starts the whole graph in this one process (every subgraph over fresh SQLite files with the demo
- * data, and the gateway, all on 127.0.0.1 port 0) and loads each workload with autocannon, side by
- * side: (a) through the gateway with a dev bearer token, (b) the owning subgraph(s) called directly
- * with the identity header the gateway would have minted for each. Reports requests/s, p50/p99 and
- * the gateway's overhead as ratios. Exits 1 if any request failed or answered GraphQL errors.
- * See docs/benchmarks.md.
+ * Starts every subgraph (`node dist/main.js <name>`, SQLite with the demo data in a temporary
+ * DATA_DIR) and the gateways as processes of their own: ours (`node dist/main.js gateway`) and,
+ * with --peers, a bare stock @apollo/gateway and Hive Gateway (bench/peers/). Then, in interleaved
+ * rounds, loads each workload against each target from a separate load-generator process
+ * (bench/loader.ts, autocannon), the direct subgraph calls included (the limit). Reports medians
+ * of requests/s, p50/p99, errors, each gateway's CPU per request and RSS (from /proc) and the
+ * ratios. Exits 1 if any request failed or answered GraphQL errors. See docs/benchmarks.md.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -44,36 +44,37 @@ export interface DirectCall {
 export interface Fixture {
   /** A demo enterprise the bench caller may read, with a tax profile when one exists. */
   creditCode: string;
+  /** The credit codes `taxpayers(first: 100)` answers the bench caller, in order. */
+  taxpayerCreditCodes: string[];
 }
 
 export interface Workload {
   name: string;
-  /** What a client sends the gateway. */
+  /** What a client sends a gateway (ours and every peer get the very same request). */
   gateway(fixture: Fixture): GraphqlRequest;
   /**
    * The same work asked of the owning subgraph(s) directly. One call: compared as is. Several
    * calls (a federated query): each is loaded on its own and the "direct" figure is their sum
    * (time per request added up, so requests/s = 1 / Σ(1/rps)); an estimate, labelled as such.
-   * Omitted: the workload is measured through the gateway only.
+   * Omitted: the workload is measured through the gateways only.
    */
   direct?(fixture: Fixture): DirectCall[];
 }
 
-const ENTERPRISE_PAGE = `query EnterprisePage($cc: CreditCode!) {
-  enterprise(creditCode: $cc) {
-    creditCode name scale tags registeredOn
+const ENTERPRISE_FIELDS = `creditCode name scale tags registeredOn
     legalRepresentative { name masked }
     region { name }
-    industry { name }
+    industry { name }`;
+
+const ENTERPRISE_PAGE = `query EnterprisePage($cc: CreditCode!) {
+  enterprise(creditCode: $cc) {
+    ${ENTERPRISE_FIELDS}
   }
 }`;
 
 const ENTERPRISE_PAGE_WITH_TAX = `query EnterprisePageWithTax($cc: CreditCode!) {
   enterprise(creditCode: $cc) {
-    creditCode name scale tags registeredOn
-    legalRepresentative { name masked }
-    region { name }
-    industry { name }
+    ${ENTERPRISE_FIELDS}
     tax { creditRating arrearsFen }
   }
 }`;
@@ -86,12 +87,38 @@ const LIST_100 = `query EnterpriseList100 {
   }
 }`;
 
+const TAXPAYERS_100 = `query Taxpayers100 {
+  taxpayers(first: 100) {
+    totalCount
+    nodes { creditCode creditRating arrearsFen enterprise { name scale industryCode regionCode } }
+    pageInfo { endCursor }
+  }
+}`;
+
+/** What the gateway asks the tax subgraph for TAXPAYERS_100: the enterprise as its key only. */
+const TAXPAYERS_100_TAX_PART = `query Taxpayers100 {
+  taxpayers(first: 100) {
+    totalCount
+    nodes { creditCode creditRating arrearsFen enterprise { __typename creditCode } }
+    pageInfo { endCursor }
+  }
+}`;
+
 /** What the gateway sends the tax subgraph for `enterprise { tax { ... } }` (the entity fetch). */
 const TAX_ENTITY = `query TaxOfEnterprise($representations: [_Any!]!) {
   _entities(representations: $representations) {
     ... on Enterprise { tax { creditRating arrearsFen } }
   }
 }`;
+
+/** What the gateway sends the enterprises subgraph for the enterprises of TAXPAYERS_100. */
+const ENTERPRISE_ENTITIES = `query EnterprisesOfTaxpayers($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on Enterprise { name scale industryCode regionCode }
+  }
+}`;
+
+const representations = (codes: string[]) => codes.map((creditCode) => ({ __typename: 'Enterprise', creditCode }));
 
 export const workloads: Workload[] = [
   {
@@ -109,10 +136,15 @@ export const workloads: Workload[] = [
     gateway: (f) => ({ query: ENTERPRISE_PAGE_WITH_TAX, variables: { cc: f.creditCode } }),
     direct: (f) => [
       { subgraph: 'enterprises', request: { query: ENTERPRISE_PAGE, variables: { cc: f.creditCode } } },
-      {
-        subgraph: 'tax',
-        request: { query: TAX_ENTITY, variables: { representations: [{ __typename: 'Enterprise', creditCode: f.creditCode }] } },
-      },
+      { subgraph: 'tax', request: { query: TAX_ENTITY, variables: { representations: representations([f.creditCode]) } } },
+    ],
+  },
+  {
+    name: 'taxpayers(first: 100) + enterprise',
+    gateway: () => ({ query: TAXPAYERS_100 }),
+    direct: (f) => [
+      { subgraph: 'tax', request: { query: TAXPAYERS_100_TAX_PART } },
+      { subgraph: 'enterprises', request: { query: ENTERPRISE_ENTITIES, variables: { representations: representations(f.taxpayerCreditCodes) } } },
     ],
   },
 ];
@@ -125,34 +157,60 @@ export const workloads: Workload[] = [
 const CALLER = { role: 'APPROVAL_BUREAU', region: '360732' } as const;
 const CALLER_IDENTITY: Identity = { role: CALLER.role, region: CALLER.region, subject: 'dev-approval_bureau' };
 
-/** The identity header lives 60 s (platform/identity.ts) and is minted once per run, so runs stay shorter. */
+const GATEWAYS = ['ours', 'stock', 'hive'] as const;
+const TARGETS = [...GATEWAYS, 'direct'] as const;
+type GatewayName = (typeof GATEWAYS)[number];
+type TargetName = (typeof TARGETS)[number];
+const TARGET_LABELS: Record<TargetName, string> = {
+  ours: 'ours',
+  stock: 'stock @apollo/gateway',
+  hive: 'Hive Gateway',
+  direct: 'direct',
+};
+
+/** A direct call's identity header lives 60 s (platform/identity.ts) and is minted once per run, so runs stay shorter. */
 const MAX_DURATION_S = 50;
-const MAX_CONNECTIONS = 100;
+const MAX_CONNECTIONS = 200;
 const MAX_WARMUP_S = 10;
 
 interface Settings {
+  targets: TargetName[];
+  rounds: number;
   duration: number;
-  connections: number;
+  /** One full set of rounds per level. */
+  connections: number[];
   warmup: number;
   /** Demo population size; 100,000 shows how lists and lookups hold up at city scale. */
   enterprises: number;
+  logLevel: string;
   json: boolean;
 }
 
 class UsageError extends Error {}
 
-const USAGE =
-  'usage: npm run bench -- [--duration SECONDS (1-50, default 5)] [--connections N (1-100, default 10)] ' +
-  '[--warmup SECONDS (0-10, default 1)] [--enterprises N (100-200000, default 2400)] [--json]';
+const USAGE = `usage: npm run bench -- [options]
+  --peers                 also load a stock @apollo/gateway and Hive Gateway (same as --targets ours,stock,hive,direct)
+  --targets LIST          comma-separated, of ${TARGETS.join(', ')} (default ours,direct)
+  --rounds N              interleaved rounds, medians reported (1-20, default 3)
+  --duration SECONDS      measured load per target, workload and round (1-${MAX_DURATION_S}, default 5)
+  --warmup SECONDS        unmeasured load before each measured one (0-${MAX_WARMUP_S}, default 1)
+  --connections LIST      concurrent connections, e.g. 10 or 10,50 (1-${MAX_CONNECTIONS}, default 10)
+  --enterprises N         demo enterprises (100-200000, default ${DEFAULT_DEMO_ENTERPRISES})
+  --log-level LEVEL       LOG_LEVEL of our gateway and the subgraphs (default warn: no line per request)
+  --json                  one JSON document on stdout instead of the tables`;
 
 function parseSettings(argv: string[]): Settings {
   const { values } = parseArgs({
     args: argv,
     options: {
+      peers: { type: 'boolean', default: false },
+      targets: { type: 'string' },
+      rounds: { type: 'string', default: '3' },
       duration: { type: 'string', default: '5' },
       connections: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '1' },
       enterprises: { type: 'string', default: String(DEFAULT_DEMO_ENTERPRISES) },
+      'log-level': { type: 'string', default: 'warn' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -164,66 +222,84 @@ function parseSettings(argv: string[]): Settings {
     if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
     return n;
   };
+  const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (values.peers && values.targets) throw new UsageError('--peers and --targets: give one of them');
+  const targets = values.targets ? list(values.targets) : values.peers ? [...TARGETS] : ['ours', 'direct'];
+  const unknown = targets.filter((t) => !(TARGETS as readonly string[]).includes(t));
+  if (unknown.length || !targets.length) throw new UsageError(`--targets: unknown "${unknown.join(',')}"; use ${TARGETS.join(', ')}`);
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(values['log-level']!)) throw new UsageError('--log-level: debug, info, warn, error or silent');
   return {
+    // Kept in TARGETS order, so tables read the same whatever order they were given in.
+    targets: TARGETS.filter((t) => targets.includes(t)),
+    rounds: int('rounds', values.rounds!, 1, 20),
     duration: int('duration', values.duration!, 1, MAX_DURATION_S),
-    connections: int('connections', values.connections!, 1, MAX_CONNECTIONS),
+    connections: [...new Set(list(values.connections!).map((c) => int('connections', c, 1, MAX_CONNECTIONS)))],
     warmup: int('warmup', values.warmup!, 0, MAX_WARMUP_S),
     enterprises: int('enterprises', values.enterprises!, 100, 200_000),
+    logLevel: values['log-level']!,
     json: values.json!,
   };
 }
 
-/** The committed supergraph: dist/bench/gateway.js is two levels below the repo root (bench/ one, under ts-node). */
-function supergraphPath(): string {
+/** The repository: dist/bench/gateway.js is two levels below it (bench/ one, under ts-node). */
+function repoRoot(): string {
   for (const root of [join(__dirname, '..', '..'), join(__dirname, '..')]) {
-    const path = join(root, 'schema', 'supergraph.graphql');
-    if (existsSync(path)) return path;
+    if (existsSync(join(root, 'schema', 'supergraph.graphql')) && existsSync(join(root, 'bench', 'peers', 'package.json'))) return root;
   }
-  throw new Error(`schema/supergraph.graphql not found above ${__dirname}`);
+  throw new Error(`the repository (schema/supergraph.graphql, bench/peers/) not found above ${__dirname}`);
 }
 
+/** Compiled entry points: the bench always runs built code (`npm run bench` builds first). */
+const DIST = join(__dirname, '..');
+
 // ---------------------------------------------------------------------------------------------
-// The graph, in process
+// The processes
 // ---------------------------------------------------------------------------------------------
 
-interface RunningGraph {
-  config: Config;
-  gatewayUrl: string;
-  subgraphUrls: Record<string, string>;
-  stop(): Promise<void>;
+interface Keys {
+  gatewayPrivateKey: string;
+  gatewayPublicKey: string;
+  jwtSecret: string;
 }
 
-async function startGraph(dataDir: string, enterprises: number): Promise<RunningGraph> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    SUPERGRAPH_PATH: supergraphPath(),
-  });
-  // Undone in reverse: the gateway first, then each subgraph's server before its database.
-  const stops: (() => Promise<unknown>)[] = [];
-  const stop = async () => {
-    for (const undo of stops.reverse()) await undo().catch(() => undefined);
+/** Fresh keys for this run, handed to every process that needs them: nothing under data/ is read or written. */
+function makeKeys(): Keys {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    gatewayPrivateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    gatewayPublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    jwtSecret: randomBytes(32).toString('base64url'),
   };
+}
+
+interface RunningGateway {
+  name: GatewayName;
+  url: string;
+  child: Child;
+  version: string;
+}
+
+const ok = (url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(2000) }).then((r) => r.status === 200);
+const typenameProbe = (url: string) => () =>
+  ok(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+
+function packageVersion(packageJson: string): string {
   try {
-    const subgraphUrls: Record<string, string> = {};
-    for (const definition of subgraphs) {
-      const orm = await openDatabase(definition, { dataDir }, { demo: true, demoEnterprises: enterprises });
-      stops.push(() => orm.close(true));
-      const server = await createSubgraphServer(definition, orm, config);
-      stops.push(() => server.stop());
-      subgraphUrls[definition.name] = (await server.listen(0, '127.0.0.1')).url;
-    }
-    const gateway = await createGateway(config, { serviceUrls: subgraphUrls });
-    stops.push(() => gateway.stop());
-    const http = await gateway.listen(0, '127.0.0.1');
-    return { config, gatewayUrl: http.url, subgraphUrls, stop };
-  } catch (error) {
-    await stop();
-    throw error;
+    return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
+}
+
+/** bench/peers/ is installed on first use, from its own lock file; never by the project's `npm ci`. */
+async function ensurePeersInstalled(peersDir: string, say: (line: string) => void): Promise<void> {
+  if (existsSync(join(peersDir, 'node_modules', '@graphql-hive', 'gateway', 'package.json'))) return;
+  say(`installing the peer gateways into ${peersDir} (npm ci, once)…`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  // Its output goes to stderr: stdout is the results (--json).
+  const child = spawn(npm, ['ci', '--no-audit', '--no-fund', '--prefix', peersDir], { stdio: ['ignore', process.stderr, process.stderr] });
+  const code = await new Promise<number | null>((resolve, reject) => child.once('error', reject).once('exit', resolve));
+  if (code !== 0) throw new Error(`npm ci in ${peersDir} failed (exit ${code})`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -236,26 +312,8 @@ interface Target {
   body: string;
 }
 
-interface Measurement {
-  requests: number;
-  seconds: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  /** Connection errors and timeouts. */
-  errors: number;
-  non2xx: number;
-  /** 2xx responses whose body carried GraphQL `errors`. */
-  graphqlErrors: number;
-}
-
-function assertLocal(url: string): void {
-  if (new URL(url).hostname !== '127.0.0.1') throw new Error(`refusing to load ${url}: the bench only targets 127.0.0.1`);
-}
-
 /** One request first: the workload must answer 200 with data and no GraphQL errors before it is loaded. */
 async function check(label: string, target: Target): Promise<string | undefined> {
-  assertLocal(target.url);
   const response = await fetch(target.url, { method: 'POST', headers: target.headers, body: target.body });
   const text = await response.text();
   let body: { data?: unknown; errors?: unknown[] } | undefined;
@@ -270,89 +328,253 @@ async function check(label: string, target: Target): Promise<string | undefined>
   return undefined;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+/** Runs the load generator as a child process and returns what it measured. */
+function runLoader(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [join(DIST, 'bench', 'loader.js'), JSON.stringify(spec)],
+      { timeout: (spec.seconds + 60) * 1000, maxBuffer: 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`load generator failed: ${error.message}\n${stderr}`));
+        try {
+          resolve(JSON.parse(stdout) as LoadResult);
+        } catch {
+          reject(new Error(`load generator printed no result: ${stdout}\n${stderr}`));
+        }
+      },
+    );
+  });
 }
 
-/**
- * Loads one target for `seconds`. Latencies are taken from autocannon's per-response timings
- * (sub-millisecond; its own histogram rounds to whole milliseconds, too coarse for direct calls).
- */
-async function load(target: Target, seconds: number, connections: number): Promise<Measurement> {
-  assertLocal(target.url);
-  const latencies: number[] = [];
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: target.url,
-        method: 'POST',
-        headers: target.headers,
-        body: target.body,
-        connections,
-        duration: seconds,
-        timeout: 10,
-        verifyBody: (body) => typeof body === 'string' && !body.includes('"errors"'),
-      },
-      (error, res) => (error ? reject(error) : resolve(res)),
-    );
-    instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
-  });
-  latencies.sort((a, b) => a - b);
+/** One measured load, with the CPU each process spent on it and the gateway's RSS afterwards. */
+interface Measurement extends LoadResult {
+  /** CPU of the gateway process per request, ms (undefined for direct calls). */
+  gatewayCpuMs?: number;
+  /** CPU of all subgraph processes together per request, ms. */
+  subgraphCpuMs: number;
+  /** GraphQL requests the subgraphs served per request: below the plan's count when a gateway deduplicates. */
+  subgraphCalls: number;
+  gatewayRssBytes?: number;
+}
+
+interface SubgraphProcess {
+  child: Child;
+  /** Its /metrics, which counts the GraphQL requests it served. */
+  metricsUrl: string;
+}
+
+interface Sampled {
+  gateway?: Child;
+  subgraphs: SubgraphProcess[];
+}
+
+const cpuOf = (children: Child[]) => children.reduce((sum, c) => sum + (sampleProcess(c.pid)?.cpuMs ?? NaN), 0);
+
+/** GraphQL requests the subgraphs have served so far (qinqing_graphql_requests_total); NaN if unreadable. */
+async function subgraphRequests(subgraphs: SubgraphProcess[]): Promise<number> {
+  let total = 0;
+  for (const { metricsUrl } of subgraphs) {
+    const text = await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) })
+      .then((r) => (r.ok ? r.text() : ''))
+      .catch(() => '');
+    const values = [...text.matchAll(/^qinqing_graphql_requests_total(?:\{[^}]*\})? (\S+)$/gm)].map((m) => Number(m[1]));
+    if (!values.length) return NaN;
+    total += values.reduce((a, b) => a + b, 0);
+  }
+  return total;
+}
+
+async function measure(spec: LoadSpec, processes: Sampled): Promise<Measurement> {
+  const subgraphChildren = processes.subgraphs.map((s) => s.child);
+  const callsBefore = await subgraphRequests(processes.subgraphs);
+  const gatewayBefore = processes.gateway ? cpuOf([processes.gateway]) : NaN;
+  const subgraphsBefore = cpuOf(subgraphChildren);
+  const result = await runLoader(spec);
+  const gatewayAfter = processes.gateway ? sampleProcess(processes.gateway.pid) : undefined;
+  const subgraphsAfter = cpuOf(subgraphChildren);
+  const callsAfter = await subgraphRequests(processes.subgraphs);
+  // Per request sent: the servers also worked on those still in flight when the load stopped.
+  const perRequest = (n: number) => (result.sent ? n / result.sent : NaN);
   return {
-    requests: result.requests.total,
-    seconds: result.duration,
-    rps: result.requests.total / result.duration,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    errors: result.errors,
-    non2xx: result.non2xx,
-    graphqlErrors: result.mismatches,
+    ...result,
+    gatewayCpuMs: gatewayAfter ? perRequest(gatewayAfter.cpuMs - gatewayBefore) : undefined,
+    subgraphCpuMs: perRequest(subgraphsAfter - subgraphsBefore),
+    subgraphCalls: perRequest(callsAfter - callsBefore),
+    gatewayRssBytes: gatewayAfter?.rssBytes,
   };
 }
 
-/** A measurement as reported: per workload and target, without the raw counts. */
-interface Row extends Omit<Measurement, 'requests' | 'seconds'> {
+/** One target's figures for one workload and round; a direct row of several calls is their sum. */
+interface RoundResult {
+  connections: number;
+  round: number;
   workload: string;
-  target: string;
-  /** For a derived "direct" row: the calls it sums. */
+  target: TargetName;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  graphqlErrors: number;
+  gatewayCpuMs?: number;
+  subgraphCpuMs: number;
+  subgraphCalls: number;
+  gatewayRssBytes?: number;
+  /** For a summed direct row: each call's own figures. */
   parts?: (Measurement & { subgraph: string })[];
 }
 
-interface Ratio {
+function sumParts(parts: (Measurement & { subgraph: string })[]): Omit<RoundResult, 'connections' | 'round' | 'workload' | 'target'> {
+  if (parts.length === 1) {
+    const [p] = parts;
+    return { requests: p.requests, rps: p.rps, p50: p.p50, p99: p.p99, errors: p.errors, non2xx: p.non2xx, graphqlErrors: p.graphqlErrors, subgraphCpuMs: p.subgraphCpuMs, subgraphCalls: p.subgraphCalls };
+  }
+  const sum = (f: (p: Measurement) => number) => parts.reduce((s, p) => s + f(p), 0);
+  return {
+    requests: Math.min(...parts.map((p) => p.requests)),
+    rps: 1 / sum((p) => 1 / p.rps),
+    p50: sum((p) => p.p50),
+    p99: sum((p) => p.p99),
+    errors: sum((p) => p.errors),
+    non2xx: sum((p) => p.non2xx),
+    graphqlErrors: sum((p) => p.graphqlErrors),
+    subgraphCpuMs: sum((p) => p.subgraphCpuMs),
+    subgraphCalls: sum((p) => p.subgraphCalls),
+    parts,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summaries
+// ---------------------------------------------------------------------------------------------
+
+function median(values: number[]): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+interface Summary {
+  connections: number;
   workload: string;
-  /** Gateway requests/s ÷ direct requests/s: 1 is free, 0.5 is half the throughput. */
+  target: TargetName;
+  rounds: number;
+  /** Medians over the rounds. */
   rps: number;
-  /** Gateway p50 ÷ direct p50: 1 is free, 2 is twice as slow. */
   p50: number;
   p99: number;
-  /** The direct side is the sum of several subgraph calls. */
-  summed: boolean;
+  gatewayCpuMs: number;
+  subgraphCpuMs: number;
+  subgraphCalls: number;
+  /** Totals over the rounds. */
+  requests: number;
+  failed: number;
+  non2xx: number;
+  /** The gateway's largest RSS seen after a load of this workload. */
+  gatewayRssBytes: number;
+  /** Smallest and largest requests/s of the rounds: the scatter. */
+  rpsRange: [number, number];
 }
 
-const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+function summarize(results: RoundResult[]): Summary[] {
+  const groups = new Map<string, RoundResult[]>();
+  for (const r of results) {
+    const key = `${r.connections}\u0000${r.workload}\u0000${r.target}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((rs) => ({
+    connections: rs[0].connections,
+    workload: rs[0].workload,
+    target: rs[0].target,
+    rounds: rs.length,
+    rps: median(rs.map((r) => r.rps)),
+    p50: median(rs.map((r) => r.p50)),
+    p99: median(rs.map((r) => r.p99)),
+    gatewayCpuMs: median(rs.map((r) => r.gatewayCpuMs ?? NaN)),
+    subgraphCpuMs: median(rs.map((r) => r.subgraphCpuMs)),
+    subgraphCalls: median(rs.map((r) => r.subgraphCalls)),
+    requests: rs.reduce((s, r) => s + r.requests, 0),
+    failed: rs.reduce((s, r) => s + r.errors + r.graphqlErrors, 0),
+    non2xx: rs.reduce((s, r) => s + r.non2xx, 0),
+    gatewayRssBytes: Math.max(...rs.map((r) => r.gatewayRssBytes ?? NaN).filter(Number.isFinite)),
+    rpsRange: [Math.min(...rs.map((r) => r.rps)), Math.max(...rs.map((r) => r.rps))],
+  }));
+}
 
-function renderTable(rows: Row[], ratios: Ratio[]): string {
-  const header = ['workload', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors/non-2xx', 'gw/direct req/s', 'gw/direct p50'];
-  const lines = rows.map((r) => {
-    const ratio = r.target === 'gateway' ? ratios.find((x) => x.workload === r.workload) : undefined;
-    return [
-      r.workload,
-      r.target,
-      fmt(r.rps, 0),
-      fmt(r.p50, 2),
-      fmt(r.p99, 2),
-      `${r.errors + r.graphqlErrors}/${r.non2xx}`,
-      ratio ? fmt(ratio.rps, 2) : '',
-      ratio ? fmt(ratio.p50, 2) : '',
-    ];
-  });
-  const numeric = new Set([2, 3, 4, 5, 6, 7]);
+interface Ratios {
+  connections: number;
+  workload: string;
+  /** Our requests/s ÷ theirs: above 1 we serve more. Undefined when that target was not run. */
+  oursPerStock?: number;
+  oursPerHive?: number;
+  oursPerDirect?: number;
+  /** Our p50 ÷ the direct call's: 1 adds no latency. */
+  p50OursPerDirect?: number;
+}
+
+function ratios(summaries: Summary[]): Ratios[] {
+  const out: Ratios[] = [];
+  for (const ours of summaries.filter((s) => s.target === 'ours')) {
+    const other = (t: TargetName) => summaries.find((s) => s.connections === ours.connections && s.workload === ours.workload && s.target === t);
+    const per = (t: TargetName) => (other(t) ? ours.rps / other(t)!.rps : undefined);
+    out.push({
+      connections: ours.connections,
+      workload: ours.workload,
+      oursPerStock: per('stock'),
+      oursPerHive: per('hive'),
+      oursPerDirect: per('direct'),
+      p50OursPerDirect: other('direct') ? ours.p50 / other('direct')!.p50 : undefined,
+    });
+  }
+  return out;
+}
+
+const fmt = (n: number | undefined, digits: number) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const num = (n: number | undefined, digits = 3) => (n !== undefined && Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
+
+function table(header: string[], lines: string[][], numericFrom: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const render = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const render = (cells: string[]) => cells.map((c, i) => (i >= numericFrom ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [render(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(render)].join('\n');
 }
+
+function renderResults(summaries: Summary[]): string {
+  let previous = '';
+  const lines = summaries.map((s) => {
+    const failed = s.failed + s.non2xx;
+    const row = [
+      s.workload === previous ? '' : s.workload,
+      s.target === 'direct' && workloads.find((w) => w.name === s.workload)?.direct?.(DUMMY_FIXTURE).length !== 1 ? 'direct Σ' : TARGET_LABELS[s.target],
+      fmt(s.rps, 0),
+      `${fmt(s.rpsRange[0], 0)}–${fmt(s.rpsRange[1], 0)}`,
+      fmt(s.p50, 2),
+      fmt(s.p99, 2),
+      failed ? `${failed} (${((failed / Math.max(1, s.requests)) * 100).toFixed(1)}%)` : '0',
+      fmt(s.gatewayCpuMs, 2),
+      fmt(s.subgraphCpuMs, 2),
+      fmt(s.subgraphCalls, 2),
+      s.target === 'direct' ? 'n/a' : fmt(mib(s.gatewayRssBytes), 0),
+    ];
+    previous = s.workload;
+    return row;
+  });
+  return table(['workload', 'target', 'req/s', 'range', 'p50 ms', 'p99 ms', 'failed', 'gw CPU ms/req', 'sg CPU ms/req', 'sg calls/req', 'gw RSS MiB'], lines, 2);
+}
+
+function renderRatios(rs: Ratios[]): string {
+  return table(
+    ['workload', 'ours/stock', 'ours/Hive', 'ours/direct', 'p50 ours/direct'],
+    rs.map((r) => [r.workload, fmt(r.oursPerStock, 2), fmt(r.oursPerHive, 2), fmt(r.oursPerDirect, 2), fmt(r.p50OursPerDirect, 2)]),
+    1,
+  );
+}
+
+/** Only to count a workload's direct calls for a label. */
+const DUMMY_FIXTURE: Fixture = { creditCode: '', taxpayerCreditCodes: [] };
 
 // ---------------------------------------------------------------------------------------------
 // Main
@@ -370,44 +592,171 @@ async function main(): Promise<number> {
     return message ? 2 : 0; // --help: exit 0
   }
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  const rssStart = process.memoryUsage().rss;
+  const root = repoRoot();
+  const peersDir = join(root, 'bench', 'peers');
   const dataDir = mkdtempSync(join(tmpdir(), 'qinqing-bench-'));
-  let graph: RunningGraph | undefined;
-  try {
-    say(`starting ${subgraphs.length} subgraphs (${settings.enterprises} demo enterprises, SQLite in ${dataDir}) and the gateway…`);
-    graph = await startGraph(dataDir, settings.enterprises);
-    const { config } = graph;
-    const bearer = await signDevToken(config.jwt, CALLER);
-    const gatewayHeaders = { 'content-type': 'application/json', authorization: `Bearer ${bearer}` };
-    // Signed with the gateway's key for the one subgraph called (aud = its name), as the gateway does.
-    const signer = await createIdentitySigner(config.gatewayIdentity.privateKey!);
-    const directHeaders = async (subgraph: string) => ({
-      'content-type': 'application/json',
-      [IDENTITY_HEADER]: await signer.sign(CALLER_IDENTITY, subgraph),
+  const children: Child[] = [];
+  const stopAll = () => Promise.all(children.map((c) => c.stop()));
+  const interrupted = () =>
+    void stopAll().finally(() => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(130);
     });
-    const gatewayTarget = (request: GraphqlRequest): Target => ({ url: graph!.gatewayUrl, headers: gatewayHeaders, body: JSON.stringify(request) });
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  const skipped: { target: TargetName; reason: string }[] = [];
+  const loadAverageStart = loadavg();
+  try {
+    const keys = makeKeys();
+    const wanted = new Set(settings.targets);
+    if (wanted.has('hive')) {
+      try {
+        await ensurePeersInstalled(peersDir, say);
+      } catch (error) {
+        skipped.push({ target: 'hive', reason: (error as Error).message });
+        wanted.delete('hive');
+        say(`Hive Gateway skipped: ${(error as Error).message}`);
+      }
+    }
+
+    // Subgraphs: one process each, on a port of its own, over SQLite files in the temporary DATA_DIR.
+    const readyTimeoutMs = Math.max(120_000, settings.enterprises * 10);
+    say(`starting ${subgraphs.length} subgraph processes (${settings.enterprises} demo enterprises, SQLite in ${dataDir})…`);
+    const subgraphUrls: Record<string, string> = {};
+    const subgraphProcesses: SubgraphProcess[] = [];
+    await Promise.all(
+      subgraphs.map(async ({ name }) => {
+        const port = await freePort();
+        const child = startNode(`subgraph ${name}`, [join(DIST, 'main.js'), name], {
+          NODE_ENV: 'development',
+          LOG_LEVEL: settings.logLevel,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          DATA_DIR: dataDir,
+          DEMO_DATA: 'true',
+          DEMO_ENTERPRISES: String(settings.enterprises),
+          GATEWAY_PUBLIC_KEY: keys.gatewayPublicKey,
+        });
+        children.push(child);
+        subgraphProcesses.push({ child, metricsUrl: `http://127.0.0.1:${port}/metrics` });
+        subgraphUrls[name] = `http://127.0.0.1:${port}/graphql`;
+        await waitReady(child, () => ok(`http://127.0.0.1:${port}/ready`), readyTimeoutMs);
+      }),
+    );
+
+    // Every gateway reads the same supergraph: the committed one, routed to these subgraph processes.
+    const supergraphPath = join(dataDir, 'supergraph.graphql');
+    writeFileSync(
+      supergraphPath,
+      readFileSync(join(root, 'schema', 'supergraph.graphql'), 'utf8').replace(
+        /(@join__graph\(name: "([^"]+)", url: ")[^"]*("\))/g,
+        (whole, head: string, name: string, tail: string) => (subgraphUrls[name] ? `${head}${subgraphUrls[name]}${tail}` : whole),
+      ),
+    );
+
+    const gatewayEnv = (port: number) => ({
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SUPERGRAPH_PATH: supergraphPath,
+      GATEWAY_PRIVATE_KEY: keys.gatewayPrivateKey,
+    });
+    const ourVersion = `${packageVersion(join(root, 'package.json'))}, @apollo/gateway ${packageVersion(join(root, 'node_modules', '@apollo', 'gateway', 'package.json'))}`;
+    const gatewaySpecs: Record<GatewayName, (port: number) => { args: string[]; env: Record<string, string>; probe: (url: string) => () => Promise<boolean>; version: string }> = {
+      ours: (port) => ({
+        args: [join(DIST, 'main.js'), 'gateway'],
+        env: {
+          ...gatewayEnv(port),
+          LOG_LEVEL: settings.logLevel,
+          DATA_DIR: dataDir,
+          JWT_SECRET: keys.jwtSecret,
+          ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`, url])),
+        },
+        // Its /ready asks every subgraph's /ready too.
+        probe: (url) => () => ok(new URL('/ready', url).href),
+        version: ourVersion,
+      }),
+      stock: (port) => ({
+        args: [join(DIST, 'bench', 'peers', 'apollo.js')],
+        env: { ...gatewayEnv(port), BENCH_IDENTITY: JSON.stringify(CALLER_IDENTITY) },
+        probe: typenameProbe,
+        version: `@apollo/gateway ${packageVersion(join(root, 'node_modules', '@apollo', 'gateway', 'package.json'))}, @apollo/server ${packageVersion(join(root, 'node_modules', '@apollo', 'server', 'package.json'))}`,
+      }),
+      hive: (port) => ({
+        args: [join(DIST, 'bench', 'peers', 'hive.js')],
+        env: { ...gatewayEnv(port), BENCH_IDENTITY: JSON.stringify(CALLER_IDENTITY), PEERS_DIR: peersDir },
+        probe: typenameProbe,
+        version: `@graphql-hive/gateway ${packageVersion(join(peersDir, 'node_modules', '@graphql-hive', 'gateway', 'package.json'))}`,
+      }),
+    };
+    // Ours is always started: the fixture is found through it, and the ratios are about it.
+    const gatewayNames = GATEWAYS.filter((g) => g === 'ours' || wanted.has(g));
+    say(`starting the gateway processes: ${gatewayNames.map((g) => TARGET_LABELS[g]).join(', ')}…`);
+    const gateways: RunningGateway[] = [];
+    await Promise.all(
+      gatewayNames.map(async (name) => {
+        const port = await freePort();
+        const spec = gatewaySpecs[name](port);
+        const url = `http://127.0.0.1:${port}/graphql`;
+        const child = startNode(`gateway ${name}`, spec.args, spec.env);
+        children.push(child);
+        try {
+          await waitReady(child, spec.probe(url), readyTimeoutMs);
+          gateways.push({ name, url, child, version: spec.version });
+        } catch (error) {
+          if (name === 'ours') throw error;
+          skipped.push({ target: name, reason: (error as Error).message });
+          wanted.delete(name);
+          say(`${TARGET_LABELS[name]} skipped: ${(error as Error).message}`);
+          await child.stop();
+        }
+      }),
+    );
+    gateways.sort((a, b) => GATEWAYS.indexOf(a.name) - GATEWAYS.indexOf(b.name));
+    const ours = gateways.find((g) => g.name === 'ours')!;
+
+    // The same bearer token goes to every gateway; only ours checks it (the peers vouch for BENCH_IDENTITY).
+    const jwt = loadConfig({ NODE_ENV: 'test', JWT_SECRET: keys.jwtSecret, GATEWAY_PRIVATE_KEY: keys.gatewayPrivateKey, DATA_DIR: dataDir }, 'gateway').jwt;
+    const gatewayHeaders = { 'content-type': 'application/json', authorization: `Bearer ${await signDevToken(jwt, CALLER)}` };
+    // Signed with the gateways' key for the one subgraph called (aud = its name), as a gateway does.
+    const signer = await createIdentitySigner(keys.gatewayPrivateKey);
+    const gatewayTarget = (url: string, request: GraphqlRequest): Target => ({ url, headers: gatewayHeaders, body: JSON.stringify(request) });
     const directTarget = async (call: DirectCall): Promise<Target> => {
-      const url = graph!.subgraphUrls[call.subgraph];
+      const url = subgraphUrls[call.subgraph];
       if (!url) throw new Error(`workload names an unknown subgraph "${call.subgraph}"`);
-      return { url, headers: await directHeaders(call.subgraph), body: JSON.stringify(call.request) };
+      return {
+        url,
+        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signer.sign(CALLER_IDENTITY, call.subgraph) },
+        body: JSON.stringify(call.request),
+      };
     };
 
-    // A demo enterprise the caller may read; one with a tax profile, so the federated workload
-    // really crosses to the tax subgraph for data.
-    const found = await fetch(graph.gatewayUrl, {
-      method: 'POST',
-      headers: gatewayHeaders,
-      body: JSON.stringify({ query: '{ enterprises(first: 20) { nodes { creditCode tax { creditRating } } } }' }),
-    }).then((r) => r.json() as Promise<{ data?: { enterprises: { nodes: { creditCode: string; tax: unknown }[] } }; errors?: unknown }>);
+    // A demo enterprise the caller may read, one with a tax profile, so the federated workload
+    // really crosses to the tax subgraph for data; and what taxpayers(first: 100) answers.
+    const post = async <T>(target: Target): Promise<{ data?: T; errors?: unknown }> =>
+      (await fetch(target.url, { method: 'POST', headers: target.headers, body: target.body })).json() as Promise<{ data?: T; errors?: unknown }>;
+    const found = await post<{ enterprises: { nodes: { creditCode: string; tax: unknown }[] } }>(
+      gatewayTarget(ours.url, { query: '{ enterprises(first: 20) { nodes { creditCode tax { creditRating } } } }' }),
+    );
     const nodes = found.data?.enterprises.nodes ?? [];
     if (found.errors || !nodes.length) throw new Error(`could not find a demo enterprise: ${JSON.stringify(found).slice(0, 500)}`);
-    const fixture: Fixture = { creditCode: (nodes.find((n) => n.tax) ?? nodes[0]).creditCode };
+    const taxpayers = await post<{ taxpayers: { nodes: { creditCode: string }[] } }>(
+      await directTarget({ subgraph: 'tax', request: { query: '{ taxpayers(first: 100) { nodes { creditCode } } }' } }),
+    );
+    if (taxpayers.errors || !taxpayers.data) throw new Error(`could not list taxpayers: ${JSON.stringify(taxpayers).slice(0, 500)}`);
+    const fixture: Fixture = {
+      creditCode: (nodes.find((n) => n.tax) ?? nodes[0]).creditCode,
+      taxpayerCreditCodes: taxpayers.data.taxpayers.nodes.map((n) => n.creditCode),
+    };
 
-    // Every workload answers correctly before any is loaded.
+    // Every workload answers correctly on every target before any is loaded.
     const problems: string[] = [];
     for (const w of workloads) {
-      const p = await check(`${w.name} via gateway`, gatewayTarget(w.gateway(fixture)));
-      if (p) problems.push(p);
+      for (const g of gateways) {
+        const p = await check(`${w.name} via ${TARGET_LABELS[g.name]}`, gatewayTarget(g.url, w.gateway(fixture)));
+        if (p) problems.push(p);
+      }
+      if (!wanted.has('direct')) continue;
       for (const call of w.direct?.(fixture) ?? []) {
         const q = await check(`${w.name} direct ${call.subgraph}`, await directTarget(call));
         if (q) problems.push(q);
@@ -418,96 +767,157 @@ async function main(): Promise<number> {
       return 1;
     }
 
-    const rssReady = process.memoryUsage().rss;
-    const measure = async (label: string, target: () => Promise<Target> | Target) => {
-      if (settings.warmup > 0) await load(await target(), settings.warmup, settings.connections);
-      say(`  ${label} (${settings.duration}s, ${settings.connections} connections)`);
-      // Mint the target (its identity header) afresh for each run: it expires after 60 s.
-      return load(await target(), settings.duration, settings.connections);
+    const rssReady = Object.fromEntries(gateways.map((g) => [g.name, sampleProcess(g.child.pid)?.rssBytes ?? NaN]));
+    const targets = settings.targets.filter((t) => wanted.has(t) && (t === 'direct' || gateways.some((g) => g.name === t)));
+    const loads = (connections: number, target: Target, seconds: number): LoadSpec => ({ ...target, connections, seconds });
+    const measured = async (label: string, connections: number, target: () => Promise<Target> | Target, processes: Sampled) => {
+      if (settings.warmup > 0) await runLoader(loads(connections, await target(), settings.warmup));
+      say(`  ${label}`);
+      // Minted afresh for each run: a direct call's identity header expires after 60 s.
+      return measure(loads(connections, await target(), settings.duration), processes);
     };
 
-    say(`loading ${workloads.length} workloads, fixture enterprise ${fixture.creditCode}, ${settings.warmup}s warm-up each:`);
-    const rows: Row[] = [];
-    const ratios: Ratio[] = [];
-    for (const w of workloads) {
-      const gw = await measure(`${w.name} via gateway`, () => gatewayTarget(w.gateway(fixture)));
-      rows.push({ workload: w.name, target: 'gateway', ...pick(gw) });
-      const calls = w.direct?.(fixture) ?? [];
-      if (!calls.length) {
-        rows.push({ workload: w.name, target: 'direct', rps: NaN, p50: NaN, p99: NaN, errors: 0, non2xx: 0, graphqlErrors: 0 });
-        continue;
+    const perRound = workloads.reduce((n, w) => n + targets.reduce((m, t) => m + (t === 'direct' ? (w.direct?.(fixture).length ?? 0) : 1), 0), 0);
+    say(
+      `loading ${workloads.length} workloads × ${targets.length} targets, ${settings.rounds} interleaved rounds at ${settings.connections.join(' and ')} connections ` +
+        `(about ${Math.ceil((perRound * settings.rounds * settings.connections.length * (settings.duration + settings.warmup + 1)) / 60)} min):`,
+    );
+    const results: RoundResult[] = [];
+    for (const connections of settings.connections) {
+      for (let round = 1; round <= settings.rounds; round++) {
+        for (const [wi, w] of workloads.entries()) {
+          // Rotated each round and workload, so no target always follows the same one.
+          const order = targets.map((_, i) => targets[(i + round + wi) % targets.length]);
+          for (const t of order) {
+            const base = { connections, round, workload: w.name, target: t };
+            const tag = `[${connections} conn, round ${round}/${settings.rounds}] ${w.name}`;
+            if (t === 'direct') {
+              const calls = w.direct?.(fixture) ?? [];
+              if (!calls.length) continue;
+              const parts: (Measurement & { subgraph: string })[] = [];
+              for (const call of calls) {
+                const m = await measured(`${tag}: direct ${call.subgraph}`, connections, () => directTarget(call), { subgraphs: subgraphProcesses });
+                parts.push({ subgraph: call.subgraph, ...m });
+              }
+              results.push({ ...base, ...sumParts(parts) });
+            } else {
+              const g = gateways.find((x) => x.name === t)!;
+              const m = await measured(`${tag}: ${TARGET_LABELS[t]}`, connections, () => gatewayTarget(g.url, w.gateway(fixture)), {
+                gateway: g.child,
+                subgraphs: subgraphProcesses,
+              });
+              results.push({ ...base, ...m });
+            }
+          }
+        }
       }
-      const parts: (Measurement & { subgraph: string })[] = [];
-      for (const call of calls) {
-        parts.push({ subgraph: call.subgraph, ...(await measure(`${w.name} direct ${call.subgraph}`, () => directTarget(call))) });
-      }
-      const direct: Row =
-        parts.length === 1
-          ? { workload: w.name, target: `direct (${parts[0].subgraph})`, ...pick(parts[0]) }
-          : {
-              workload: w.name,
-              target: `direct Σ ${parts.map((p) => p.subgraph).join(' + ')}`,
-              rps: 1 / parts.reduce((s, p) => s + 1 / p.rps, 0),
-              p50: parts.reduce((s, p) => s + p.p50, 0),
-              p99: parts.reduce((s, p) => s + p.p99, 0),
-              errors: parts.reduce((s, p) => s + p.errors, 0),
-              non2xx: parts.reduce((s, p) => s + p.non2xx, 0),
-              graphqlErrors: parts.reduce((s, p) => s + p.graphqlErrors, 0),
-              parts,
-            };
-      rows.push(direct);
-      ratios.push({ workload: w.name, rps: gw.rps / direct.rps, p50: gw.p50 / direct.p50, p99: gw.p99 / direct.p99, summed: parts.length > 1 });
     }
-    const rssEnd = process.memoryUsage().rss;
 
-    const failed = rows.some((r) => r.errors || r.non2xx || r.graphqlErrors);
+    const summaries = summarize(results).sort(
+      (a, b) =>
+        a.connections - b.connections ||
+        workloads.findIndex((w) => w.name === a.workload) - workloads.findIndex((w) => w.name === b.workload) ||
+        TARGETS.indexOf(a.target) - TARGETS.indexOf(b.target),
+    );
+    const ratioRows = ratios(summaries);
+    const rssEnd = Object.fromEntries(gateways.map((g) => [g.name, sampleProcess(g.child.pid)?.rssBytes ?? NaN]));
+    const failed = results.some((r) => r.errors || r.non2xx || r.graphqlErrors);
     const cpu = cpus();
-    const machine = { cpus: cpu.length, model: cpu[0]?.model ?? 'unknown', platform: process.platform, arch: process.arch, memoryMiB: mib(totalmem()) };
+    const machine = {
+      cpus: cpu.length,
+      model: cpu[0]?.model ?? 'unknown',
+      platform: process.platform,
+      arch: process.arch,
+      memoryMiB: mib(totalmem()),
+      loadAverageStart: loadAverageStart.map((n) => num(n, 2)),
+      loadAverageEnd: loadavg().map((n) => num(n, 2)),
+    };
+    const runSettings = {
+      targets,
+      rounds: settings.rounds,
+      durationSeconds: settings.duration,
+      warmupSeconds: settings.warmup,
+      connections: settings.connections,
+      enterprises: settings.enterprises,
+      logLevel: settings.logLevel,
+    };
     if (settings.json) {
       const out = {
         date: new Date().toISOString(),
         node: process.version,
         machine,
-        settings: { durationSeconds: settings.duration, warmupSeconds: settings.warmup, connections: settings.connections },
-        fixture,
-        memory: { rssStartMiB: mib(rssStart), rssBeforeLoadMiB: mib(rssReady), rssAfterLoadMiB: mib(rssEnd) },
-        results: rows.map((r) => ({ ...r, rps: num(r.rps), p50: num(r.p50), p99: num(r.p99) })),
-        ratios: ratios.map((r) => ({ ...r, rps: num(r.rps), p50: num(r.p50), p99: num(r.p99) })),
+        settings: runSettings,
+        gateways: gateways.map((g) => ({
+          target: g.name,
+          version: g.version,
+          rssReadyMiB: num(mib(rssReady[g.name])),
+          rssAfterLoadMiB: num(mib(rssEnd[g.name])),
+        })),
+        skipped,
+        fixture: { creditCode: fixture.creditCode, taxpayers: fixture.taxpayerCreditCodes.length },
+        summaries: summaries.map((s) => ({
+          ...s,
+          rps: num(s.rps),
+          p50: num(s.p50),
+          p99: num(s.p99),
+          gatewayCpuMs: num(s.gatewayCpuMs),
+          subgraphCpuMs: num(s.subgraphCpuMs),
+          subgraphCalls: num(s.subgraphCalls),
+          gatewayRssMiB: num(mib(s.gatewayRssBytes)),
+          gatewayRssBytes: undefined,
+          rpsRange: s.rpsRange.map((n) => num(n)),
+        })),
+        ratios: ratioRows.map((r) => ({
+          ...r,
+          oursPerStock: num(r.oursPerStock),
+          oursPerHive: num(r.oursPerHive),
+          oursPerDirect: num(r.oursPerDirect),
+          p50OursPerDirect: num(r.p50OursPerDirect),
+        })),
+        rounds: results.map((r) => ({ ...r, gatewayRssBytes: undefined, gatewayRssMiB: r.gatewayRssBytes === undefined ? undefined : num(mib(r.gatewayRssBytes)) })),
         ok: !failed,
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {
       const out = [
         '',
-        `qinqing-hub gateway bench — ${new Date().toISOString()}, node ${process.version}, ${machine.cpus}× ${machine.model}`,
-        `${settings.duration}s per target after ${settings.warmup}s warm-up, ${settings.connections} connections, caller ${CALLER.role} ${CALLER.region}`,
+        `qinqing-hub gateway bench — ${new Date().toISOString()}, node ${process.version}, ${machine.cpus}× ${machine.model}, load average ${machine.loadAverageStart.join(' ')} → ${machine.loadAverageEnd.join(' ')}`,
+        `${settings.rounds} interleaved rounds × ${settings.duration}s per target after ${settings.warmup}s warm-up, caller ${CALLER.role} ${CALLER.region}, ${settings.enterprises} demo enterprises`,
+        ...gateways.map(
+          (g) => `  ${TARGET_LABELS[g.name].padEnd(22)} ${g.version}; RSS ${fmt(mib(rssReady[g.name]), 0)} MiB ready, ${fmt(mib(rssEnd[g.name]), 0)} MiB after all load`,
+        ),
+        ...skipped.map((s) => `  ${TARGET_LABELS[s.target].padEnd(22)} SKIPPED: ${s.reason.split('\n')[0]}`),
+      ];
+      for (const connections of settings.connections) {
+        out.push(
+          '',
+          `${connections} connections: medians of ${settings.rounds} round${settings.rounds > 1 ? 's' : ''} (range: lowest–highest req/s)`,
+          '',
+          renderResults(summaries.filter((s) => s.connections === connections)),
+          '',
+          'ratios of requests/s (above 1: ours serves more) and of p50 (1: no added latency):',
+          '',
+          renderRatios(ratioRows.filter((r) => r.connections === connections)),
+        );
+      }
+      out.push(
         '',
-        renderTable(rows, ratios),
-        '',
-        'gw/direct req/s: gateway throughput as a share of calling the subgraph directly (1 = no overhead).',
-        'gw/direct p50:   gateway median latency as a multiple of the direct call (1 = no overhead).',
+        'failed: connection errors, timeouts, non-2xx and answers with GraphQL errors, over all rounds.',
+        'gw CPU: user+system CPU of the gateway process per request; sg CPU: of all subgraph processes together (from /proc).',
+        'sg calls: GraphQL requests the subgraphs served per request (their /metrics); fewer than the plan has = deduplicated.',
         'direct Σ: the subgraph calls the gateway makes, loaded one by one and added up (an estimate).',
-        'Absolute numbers depend on the machine; load generator, gateway and subgraphs share one process.',
+        'Each server, and the load generator, is a process of its own; on a small machine they still share the cores.',
         '',
-        `memory (RSS): ${mib(rssStart)} MiB at start, ${mib(rssReady)} MiB with the graph up, ${mib(rssEnd)} MiB after load`,
         failed ? 'FAILED: some requests errored, were not 2xx, or answered GraphQL errors' : 'ok: no errors',
         '',
-      ];
+      );
       process.stdout.write(out.join('\n'));
     }
     return failed ? 1 : 0;
   } finally {
-    await graph?.stop();
+    await stopAll();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-function pick(m: Measurement) {
-  return { rps: m.rps, p50: m.p50, p99: m.p99, errors: m.errors, non2xx: m.non2xx, graphqlErrors: m.graphqlErrors };
-}
-
-function num(n: number): number | null {
-  return Number.isFinite(n) ? Math.round(n * 1000) / 1000 : null;
 }
 
 main().then(
