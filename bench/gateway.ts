@@ -406,22 +406,11 @@ async function measure(spec: LoadSpec, processes: Sampled): Promise<Measurement>
 }
 
 /** One target's figures for one workload and round; a direct row of several calls is their sum. */
-interface RoundResult {
+interface RoundResult extends Omit<Measurement, 'sent' | 'seconds'> {
   connections: number;
   round: number;
   workload: string;
   target: TargetName;
-  requests: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  graphqlErrors: number;
-  gatewayCpuMs?: number;
-  subgraphCpuMs: number;
-  subgraphCalls: number;
-  gatewayRssBytes?: number;
   /** For a summed direct row: each call's own figures. */
   parts?: (Measurement & { subgraph: string })[];
 }
