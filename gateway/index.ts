@@ -7,7 +7,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { Supergraph } from '@apollo/federation-internals';
 import type { Config } from '../platform/config';
 import { AppError, ErrorCode, errorLogPlugin } from '../platform/errors';
-import { PURPOSE_HEADER, purposeProblem } from '../platform/purpose';
+import { decodePurpose, PURPOSE_HEADER } from '../platform/purpose';
 import { createHttpHandler, createHttpServer, drainPlugin, listen, sendJson, type RunningServer } from '../platform/http';
 import { createIdentitySigner, REQUEST_ID_HEADER } from '../platform/identity';
 import { queryGuard, resolveQueryLimits, type QueryGuard } from '../platform/limits';
@@ -156,12 +156,8 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     const incomingId = req.headers[REQUEST_ID_HEADER];
     const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
     // The purpose a caller states for the access logs: checked here, forwarded to every subgraph.
-    const purposeValue = req.headers[PURPOSE_HEADER];
-    const purpose = Array.isArray(purposeValue) ? purposeValue.join(', ') : purposeValue?.trim() || undefined;
-    const purposeRefusal = purpose === undefined ? undefined : purposeProblem(purpose);
-    if (purposeRefusal) {
-      throw new AppError(ErrorCode.BAD_USER_INPUT, purposeRefusal, { header: PURPOSE_HEADER, http: { status: 400 } });
-    }
+    const { purpose, problem } = decodePurpose(req.headers[PURPOSE_HEADER] as string | undefined);
+    if (problem) throw new AppError(ErrorCode.BAD_USER_INPUT, problem, { header: PURPOSE_HEADER, http: { status: 400 } });
     try {
       const identity = await authenticate(req.headers.authorization);
       // Per caller, not per request: the signer reuses a (caller, subgraph) header for 45 of its 60 s.

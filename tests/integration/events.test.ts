@@ -5,6 +5,7 @@ import { deadLetterStream, streamName } from '../../subgraphs/kit/events/nats';
 import { startEvents, type EventsRuntime } from '../../subgraphs/kit/events';
 import { DeadLetter, InboxEntry, OutboxEvent, RelayCursor } from '../../subgraphs/kit/events/entities';
 import { emit } from '../../subgraphs/kit/events/outbox';
+import { runInMutationScope } from '../../subgraphs/kit/audit-trail';
 import type { DomainEvent } from '../../subgraphs/kit/events/types';
 import { SinkRecord, sinkConsumer, sinkSubgraph } from '../fixtures/events/sink';
 import { describeDb, openTestDatabase, testDriver, type TestDatabase } from '../support/db';
@@ -48,6 +49,53 @@ describeDb(`the outbox (${testDriver})`, () => {
     const rows = await em.find(OutboxEvent, {}, { orderBy: { seq: 'asc' } });
     expect(rows.map((r) => r.id)).toEqual([ok.id]);
     expect(rows[0]).toMatchObject({ family: 'test', type: 'test.ping', source: 'outbox_test', requestId: 'r-1', payload: { n: 1 } });
+  });
+});
+
+describeDb(`audit events from the flush (${testDriver})`, () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(sinkSubgraph('audit_flush_test'));
+  });
+  afterAll(() => db?.close());
+  const scope = { identity: { role: 'ADMIN' as const, subject: 'admin-1' }, action: 'testMutation', requestId: 'req-a' };
+  const record = (n: number) => Object.assign(new SinkRecord(), { consumer: 'audit', eventId: `e-${n}`, n });
+
+  test('a mutation writes one audit event per change in its transaction; a rolled-back one writes none', async () => {
+    await runInMutationScope(scope, () => db.orm.em.fork().transactional(async (em) => void em.persist(record(1))));
+    await expect(
+      runInMutationScope(scope, () =>
+        db.orm.em.fork().transactional(async (em) => {
+          em.persist(record(2));
+          await em.flush();
+          throw new Error('fails after its flush');
+        }),
+      ),
+    ).rejects.toThrow('fails after its flush');
+    // Outside a mutation (seeds, consumers): no audit event.
+    await db.orm.em.fork().transactional(async (em) => void em.persist(record(3)));
+    const em = db.orm.em.fork();
+    expect((await em.find(SinkRecord, { consumer: 'audit' }, { orderBy: { n: 'asc' } })).map((r) => r.n)).toEqual([1, 3]);
+    const events = await em.find(OutboxEvent, { family: 'audit' });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'audit.mutation', source: 'audit_flush_test', requestId: 'req-a' });
+    expect(events[0].payload).toMatchObject({ action: 'testMutation', entity: 'SinkRecord', operation: 'CREATE', actor: { role: 'ADMIN', subject: 'admin-1' }, before: null, after: { n: 1 } });
+  });
+
+  test('updates and deletes carry before and after', async () => {
+    const em = db.orm.em.fork();
+    const row = await em.findOneOrFail(SinkRecord, { consumer: 'audit', n: 3 });
+    await runInMutationScope({ ...scope, requestId: 'req-u' }, async () => {
+      row.n = 4;
+      await em.flush();
+      em.remove(row);
+      await em.flush();
+    });
+    const events = await db.orm.em.fork().find(OutboxEvent, { family: 'audit', requestId: 'req-u' }, { orderBy: { seq: 'asc' } });
+    expect(events.map((e) => e.payload)).toMatchObject([
+      { operation: 'UPDATE', entityId: String(row.id), before: { n: 3 }, after: { n: 4 } },
+      { operation: 'DELETE', entityId: String(row.id), before: { n: 4 }, after: null },
+    ]);
   });
 });
 
