@@ -196,6 +196,20 @@ describe.each(['in-process', 'nats'] as const)('events delivered %s', (transport
       }
     });
 
+    test('a commit that wrote events nudges the relay: no waiting for the next poll', async () => {
+      const events = await startEvents([{ definition: producerDef, orm: producer.orm }, { definition: consumerDef, orm: consumerDb.orm, registry }], { ...config, pollMs: 3_600_000 }, createLogger('silent'));
+      try {
+        await events.runOnce();
+        // One event flushed on its own, one in an explicit transaction.
+        const [first] = await emitMany(producer, 1, 100);
+        const second = await producer.orm.em.fork().transactional(async (em) => emit(em, { family: 'test', type: 'test.ping', payload: { n: 101 } }));
+        const rows = await eventually(() => sinkRows(consumerDb, 'sink'), (r) => r.some((x) => x.eventId === second.id) && r.some((x) => x.eventId === first.id), 10_000);
+        expect(rows.filter((r) => r.n >= 100).map((r) => r.n)).toEqual([100, 101]);
+      } finally {
+        await events.stop();
+      }
+    });
+
     test('a poison event lands in the dead letters without blocking the events behind it', async () => {
       const events = await start();
       try {
