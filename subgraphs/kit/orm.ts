@@ -11,7 +11,7 @@ import { recordStatementSpan } from '../../platform/telemetry';
 import { DEFAULT_DEMO_ENTERPRISES } from '../../demo/population';
 import type { SubgraphDefinition } from './subgraph';
 import { KitSubscriber } from './audit-trail';
-import { KIT_ENTITIES } from './events/entities';
+import { KIT_ENTITIES, KIT_TABLES } from './events/entities';
 import { kitMigrations } from './events/migrations';
 
 export type Driver = 'sqlite' | 'postgresql';
@@ -24,6 +24,12 @@ export interface DatabaseOptions {
   onStatement?: (sql: string, params?: readonly unknown[]) => void;
   /** Where `migration:create` writes new migration files. */
   migrationsPath?: string;
+  /**
+   * `migration:create`: leave the kit's tables out of the diff, so a subgraph's migrations never
+   * touch them (the kit's migrations own them; MikroORM's SQLite diff would otherwise propose to
+   * rebuild kit_outbox every time).
+   */
+  withoutKitTables?: boolean;
 }
 
 /**
@@ -59,6 +65,7 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
       silent: true,
       emit: 'ts',
     },
+    ...(options.withoutKitTables ? { schemaGenerator: { skipTables: KIT_TABLES } } : {}),
     ...statementHook(driver, options.onStatement),
   };
   if (driver === 'postgresql') {
