@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { createGateway, type Gateway } from '../../gateway';
 import { signDevToken } from '../../gateway/auth';
 import { loadConfig, type Config } from '../../platform/config';
-import type { Logger } from '../../platform/logger';
+import { createLogger, type Logger } from '../../platform/logger';
 import type { RunningServer } from '../../platform/http';
 import { createIdentitySigner, type Identity, type IdentitySigner } from '../../platform/identity';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { subgraphs } from '../../subgraphs/registry';
+import { startEvents, type EventsRuntime } from '../../subgraphs/kit/events';
 import { openTestDatabase, type TestDatabase } from './db';
 
 export interface RunningSubgraph {
@@ -23,6 +24,12 @@ export interface TestGraph {
   gateway: Gateway;
   gatewayUrl: string;
   subgraphs: Record<string, RunningSubgraph>;
+  /** The event relays of every subgraph (in-process, or NATS with NATS_URL in `env`). */
+  events: EventsRuntime;
+  /** Stops the relays (as a crash or an outage of the consumers would) … */
+  stopEvents(): Promise<void>;
+  /** … and starts them again over the same databases: they resume where they stopped. */
+  startEvents(): Promise<EventsRuntime>;
   supergraphPath: string;
   token(claims: { role: string; creditCode?: string; department?: string; region?: string }): Promise<string>;
   /** `x-qinqing-identity` as this graph's gateway would mint it for `subgraph`. */
@@ -81,6 +88,14 @@ export async function startTestGraph(
     const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name) ?? options.subgraphLog?.child({ service: definition.name }));
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
+  const eventsLog = options.subgraphLog?.child({ service: 'events' }) ?? options.log?.('events') ?? createLogger(config.logLevel, { service: 'events' });
+  const runEvents = () =>
+    startEvents(
+      subgraphs.map((s) => ({ definition: s, orm: running[s.name].db.orm, registry: running[s.name].server.metrics.registry })),
+      config.events,
+      eventsLog,
+    );
+  let events = await runEvents();
   const gateway = await createGateway(config, {
     serviceUrls: Object.fromEntries(subgraphs.map((s) => [s.name, running[s.name].http.url])),
     supergraphPollMs: 100,
@@ -92,6 +107,15 @@ export async function startTestGraph(
     gateway,
     gatewayUrl: http.url,
     subgraphs: running,
+    get events() {
+      return events;
+    },
+    stopEvents: () => events.stop(),
+    async startEvents() {
+      await events.stop();
+      events = await runEvents();
+      return events;
+    },
     supergraphPath,
     token: (claims) => signDevToken(config.jwt, claims),
     signIdentity: (identity, subgraph) => signIdentity(config, identity, subgraph),
@@ -99,6 +123,7 @@ export async function startTestGraph(
       postGraphql(http.url, { query, variables }, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }),
     async stop() {
       await gateway.stop();
+      await events.stop();
       for (const s of Object.values(running)) {
         await s.server.stop().catch(() => undefined);
         await s.db.close();
