@@ -2,7 +2,7 @@ import { defineSubgraph } from '../kit/subgraph';
 import { AuditCheckpoint, AuditEntry, AuditEntryEnterprise } from './audit-entry.entity';
 import { auditEventsCsv } from './audit-export';
 import { AuditChainResolver, AuditEntryResolver } from './audit.resolver';
-// import { auditStoreConsumer } from './audit-store.consumer';
+import { auditStoreConsumer } from './audit-store.consumer';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { auditSigner } from './signing-key';
 
@@ -14,12 +14,12 @@ import { auditSigner } from './signing-key';
 export const auditSubgraph = defineSubgraph({
   name: 'audit',
   owner: '县审计局',
-  // department: 'AUDIT', (with A's API)
+  department: 'AUDIT',
   resolvers: [AuditEntryResolver, AuditChainResolver],
   entities: [AuditEntry, AuditEntryEnterprise, AuditCheckpoint],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: () => undefined,
-  // consumers: [auditStoreConsumer], (with A's API)
+  consumers: [auditStoreConsumer],
   exports: { 'audit-events.csv': auditEventsCsv },
   // Runs at every start: a missing or dev signing key in production fails the start here.
   seed: async () => {
