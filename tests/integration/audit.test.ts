@@ -87,7 +87,7 @@ describeDb(`the audit trail through the gateway (${testDriver})`, () => {
     const all: string[] = [];
     let after: string | null = null;
     do {
-      const { body } = await graph.query(EVENTS, { filter, after }, token);
+      const { body }: { body: any } = await graph.query(EVENTS, { filter, after }, token);
       expect(body.errors).toBeUndefined();
       all.push(...body.data.auditEvents.nodes.map((n: { action: string }) => n.action));
       after = body.data.auditEvents.pageInfo.hasNextPage ? body.data.auditEvents.pageInfo.endCursor : null;
@@ -171,13 +171,13 @@ describeDb(`the audit trail through the gateway (${testDriver})`, () => {
   test('CSV export refused without a token, to other roles, and on a bad filter', async () => {
     const anonymous = await download('');
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(((await anonymous.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     const forged = await download('', 'not-a-token');
     expect(forged.status).toBe(401);
     expect((await download('', tokens.clerk)).status).toBe(403);
     const bad = await download('?kind=SOMETHING&from=yesterday', tokens.auditor);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors[0].extensions.problems).toHaveLength(2);
+    expect(((await bad.json()) as any).errors[0].extensions.problems).toHaveLength(2);
     expect((await fetch(`${origin()}/exports/nope/x.csv`)).status).toBe(404);
   });
 
