@@ -181,6 +181,21 @@ describeDb(`the audit trail through the gateway (${testDriver})`, () => {
     expect((await fetch(`${origin()}/exports/nope/x.csv`)).status).toBe(404);
   });
 
+  test('a long export is streamed page by page: 1,100 rows, three bounded SELECTs', async () => {
+    const orm = graph.subgraphs.audit.db.orm;
+    const many = Array.from({ length: 1100 }, () => ({ ...FIXTURE[1], id: randomUUID(), payload: { ...FIXTURE[1].payload, what: 'Enterprise.bulk' } }));
+    await orm.em.fork().transactional(async (em) => {
+      for (const e of many) await appendAuditEvent(em, e);
+    });
+    const statements = graph.subgraphs.audit.db.statements;
+    const before = statements.length;
+    const response = await download('?action=Enterprise.bulk', tokens.auditor);
+    const lines = (await response.text()).trim().split('\n');
+    expect(lines).toHaveLength(1101);
+    const pages = statements.slice(before).filter((sql) => /from [`"]?(audit[`"]?\.)?[`"]?audit_entry[`"]? /i.test(sql) && /limit/i.test(sql));
+    expect(pages).toHaveLength(3);
+  });
+
   test('the subgraph refuses an export request that did not come through the gateway', async () => {
     const response = await fetch(`${new URL(graph.subgraphs.audit.http.url).origin}/exports/audit-events.csv`);
     expect(response.status).toBe(401);
