@@ -85,6 +85,13 @@ describeDb(`audit chain (${testDriver})`, () => {
     expect(await db.orm.em.fork().count(AuditEntry, {})).toBe(1);
   });
 
+  test('the same event delivered twice at once is stored once', async () => {
+    const event = mutationEvent();
+    const results = await Promise.all([append(event), append(event), append(event)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await db.orm.em.fork().count(AuditEntry, {})).toBe(1);
+  });
+
   test('a row changed directly in the database is found, with its seq', async () => {
     for (let i = 0; i < 6; i++) await append(mutationEvent());
     await execute(`update audit_entry set actor_subject = 'someone-else' where seq = 4`);
