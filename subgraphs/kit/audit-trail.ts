@@ -151,11 +151,11 @@ export class KitSubscriber implements EventSubscriber {
   async afterFlush(args: FlushEventArgs): Promise<void> {
     // Outside a transaction of the caller's, the flush committed: tell the relays.
     if (!args.em.isInTransaction() && args.uow.getChangeSets().some((cs) => cs.meta.class === OutboxEvent)) {
-      outboxSignal.emit(this[PRODUCER].subgraph);
+      outboxSignal.emit('commit', this[PRODUCER].subgraph);
     }
   }
 
   async afterTransactionCommit(_args: TransactionEventArgs): Promise<void> {
-    outboxSignal.emit(this[PRODUCER].subgraph);
+    outboxSignal.emit('commit', this[PRODUCER].subgraph);
   }
 }
