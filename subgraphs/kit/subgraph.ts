@@ -69,7 +69,7 @@ export interface SubgraphDefinition<L = unknown> {
    */
   seed?(em: EntityManager, options: SeedOptions): Promise<void>;
   /** Downloads by name: `GET /exports/<name>` (see ExportHandler). */
-  exports?: Record<string, ExportHandler<L>>;
+  exports?: Record<string, ExportHandler<any>>;
 }
 
 /**
