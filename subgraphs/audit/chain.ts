@@ -4,7 +4,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import canonicalize from 'canonicalize';
 import { AuditCheckpoint, AuditEntry, AuditEntryEnterprise, AuditKind } from './audit-entry.entity';
-import { auditSigner, checkpointEvery, type AuditSigner } from './signing-key';
+import { auditSigner, checkpointEvery, checkpointMaxAgeMs, type AuditSigner } from './signing-key';
 
 /** What the audit store needs of a kit DomainEvent (subgraphs/kit/events/types.ts). */
 export interface AuditedEvent {
@@ -133,18 +133,25 @@ async function hashAt(em: EntityManager, seq: number | undefined): Promise<{ seq
 export async function appendAuditEvent(
   em: EntityManager,
   event: AuditedEvent,
-  options: { checkpointEvery?: number; signer?: AuditSigner; now?: Date } = {},
+  options: { checkpointEvery?: number; checkpointMaxAgeMs?: number; signer?: AuditSigner; now?: Date } = {},
 ): Promise<AuditEntry | null> {
   if (!em.isInTransaction()) return em.transactional((tx) => appendAuditEvent(tx, event, options));
   await lockChain(em);
   if ((await em.count(AuditEntry, { eventId: event.id })) > 0) return null;
   const head = await chainHead(em);
-  const entry = Object.assign(new AuditEntry(), entryFields(event), { seq: head.seq + 1, prevHash: head.hash, recordedAt: options.now ?? new Date() });
+  const now = options.now ?? new Date();
+  const entry = Object.assign(new AuditEntry(), entryFields(event), { seq: head.seq + 1, prevHash: head.hash, recordedAt: now });
   entry.hash = entryHash(entry.prevHash, entry);
   // Plain inserts, no unit of work: an append costs the same however many came before in this `em`.
   await em.insert(AuditEntry, entry);
   if (entry.enterprises.length) await em.insertMany(AuditEntryEnterprise, entry.enterprises.map((creditCode) => ({ creditCode, seq: entry.seq })));
-  if (entry.seq % (options.checkpointEvery ?? checkpointEvery()) === 0) await em.insert(AuditCheckpoint, signCheckpoint(entry.seq, entry.hash, options.signer));
+  // Signed after N entries, or when the last signature is older than the maximum age: at low
+  // volume nearly every entry is signed at once, at high volume one in N.
+  const [last] = await em.find(AuditCheckpoint, {}, { orderBy: { seq: 'desc' }, limit: 1, fields: ['seq', 'signedAt'], disableIdentityMap: true });
+  const due =
+    entry.seq - (last?.seq ?? 0) >= (options.checkpointEvery ?? checkpointEvery()) ||
+    now.getTime() - (last ? new Date(last.signedAt).getTime() : 0) >= (options.checkpointMaxAgeMs ?? checkpointMaxAgeMs());
+  if (due) await em.insert(AuditCheckpoint, signCheckpoint(entry.seq, entry.hash, options.signer, now));
   return entry;
 }
 

@@ -82,3 +82,9 @@ export function checkpointEvery(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.AUDIT_CHECKPOINT_EVERY ?? 100);
   return Number.isInteger(n) && n > 0 ? n : 100;
 }
+
+/** The longest an appended entry waits for a signature when events keep coming (AUDIT_CHECKPOINT_MAX_AGE seconds, default 300). */
+export function checkpointMaxAgeMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.AUDIT_CHECKPOINT_MAX_AGE ?? 300);
+  return (Number.isFinite(seconds) && seconds >= 0 ? seconds : 300) * 1000;
+}

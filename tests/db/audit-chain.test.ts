@@ -55,7 +55,8 @@ const accessEvent = (enterprises: string[]): AuditedEvent => ({
 describeDb(`audit chain (${testDriver})`, () => {
   let db: TestDatabase;
   const signer = auditSigner();
-  const append = (event: AuditedEvent, checkpointEvery = 1000) => db.orm.em.fork().transactional((em) => appendAuditEvent(em, event, { checkpointEvery, signer }));
+  const append = (event: AuditedEvent, checkpointEvery = 1000, checkpointMaxAgeMs = Infinity, now?: Date) =>
+    db.orm.em.fork().transactional((em) => appendAuditEvent(em, event, { checkpointEvery, checkpointMaxAgeMs, signer, now }));
   const execute = (sql: string) => db.orm.em.getConnection().execute(testDriver === 'postgresql' ? sql.replace(/\b(audit_\w+)/g, '"audit".$1') : sql);
   const verify = (range: { from?: number; to?: number } = {}) => verifyChain(db.orm.em.fork(), range, signer);
 
@@ -118,6 +119,17 @@ describeDb(`audit chain (${testDriver})`, () => {
     const report = await verify();
     expect(report).toMatchObject({ ok: false, firstBrokenSeq: 5, lastCheckpointSeq: 6, lastCheckpointVerified: false });
     expect(report.problem).toContain('截断');
+  });
+
+  test('a signature at most the maximum age after the last: at low volume every entry is sealed soon', async () => {
+    const t = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 9, minutes));
+    await append(mutationEvent(), 100, 5 * 60_000, t(0)); // no checkpoint yet: sealed at once
+    await append(mutationEvent(), 100, 5 * 60_000, t(1));
+    await append(mutationEvent(), 100, 5 * 60_000, t(2));
+    await append(mutationEvent(), 100, 5 * 60_000, t(6)); // 6 minutes after the last signature
+    const checkpoints = await db.orm.em.fork().find(AuditCheckpoint, {}, { orderBy: { seq: 'asc' } });
+    expect(checkpoints.map((c) => c.seq)).toEqual([1, 4]);
+    expect(await verify()).toMatchObject({ ok: true, lastCheckpointSeq: 4, lastCheckpointVerified: true });
   });
 
   test('a rewritten tail (hashes recomputed) is found by the checkpoint hash and signature', async () => {
