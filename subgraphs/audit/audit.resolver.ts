@@ -3,7 +3,8 @@ import { Arg, Args, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query,
 import { forbidden, invalidInput, type FieldProblem } from '../../platform/errors';
 import type { Identity } from '../../platform/identity';
 import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
-import { Guard, requireAuthenticated } from '../kit/scope';
+import { Guard, requireWriter } from '../kit/scope';
+import { departmentAbbr } from '../../platform/directory';
 import type { Context } from '../kit/subgraph';
 import { AuditActor, AuditCheckpoint, AuditEntry } from './audit-entry.entity';
 import { assertAuditor, assertAuditReader, auditConditions, AuditEventFilter } from './audit-scope';
@@ -35,10 +36,14 @@ class AuditChainReport {
   lastCheckpointVerified!: boolean | null;
 }
 
-/** Sealing the head adds a signature; it changes no entry. The auditor and administrators may. */
+/**
+ * Sealing the head adds a signature and changes no entry, but it is a write: administrators and
+ * the audit bureau's own staff (县审计局, department …-AUDIT) may; the AUDITOR role stays read-only.
+ */
 function assertCheckpointSigner(identity: Identity): void {
-  requireAuthenticated(identity);
-  if (identity.role !== 'AUDITOR' && identity.role !== 'ADMIN') throw forbidden('仅审计人员或管理员可以签名检查点');
+  requireWriter(identity);
+  const auditStaff = (identity.role === 'DEPARTMENT_REVIEWER' || identity.role === 'DEPARTMENT_SYSTEM') && departmentAbbr(identity.department ?? '') === 'AUDIT';
+  if (identity.role !== 'ADMIN' && !auditStaff) throw forbidden('仅管理员或县审计局工作人员可以签名检查点');
 }
 
 @Resolver(() => AuditEntry)
@@ -97,7 +102,7 @@ export class AuditChainResolver {
     return verifyChain(ctx.em, { from, to });
   }
 
-  @Mutation(() => AuditCheckpoint, { nullable: true, description: '立即为当前链头签名一个检查点（审计人员、管理员）；空链返回 null。不修改任何日志条目。' })
+  @Mutation(() => AuditCheckpoint, { nullable: true, description: '立即为当前链头签名一个检查点（管理员、县审计局工作人员）；空链返回 null。不修改任何日志条目。' })
   @Guard(assertCheckpointSigner)
   signAuditCheckpoint(@Ctx() ctx: Ctx): Promise<AuditCheckpoint | null> {
     return checkpointNow(ctx.em);

@@ -184,9 +184,9 @@ export const ROWS: Row[] = [
     expect: { ...everyone('deny'), public: 'unauth', auditor: 'allow' },
   },
   {
-    name: 'signAuditCheckpoint (auditor, administrators: adds a signature, changes no entry)',
+    name: 'signAuditCheckpoint (administrators and the audit bureau: adds a signature, changes no entry; AUDITOR read-only)',
     query: 'mutation { signAuditCheckpoint { seq } }',
-    expect: { ...everyone('deny'), public: 'unauth', auditor: 'allow', adminCity: 'allow', adminCounty: 'allow', adminOtherCounty: 'allow' },
+    expect: { ...everyone('deny'), public: 'unauth', adminCity: 'allow', adminCounty: 'allow', adminOtherCounty: 'allow' },
   },
 ];
 

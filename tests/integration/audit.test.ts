@@ -78,6 +78,7 @@ describeDb(`the audit trail through the gateway (${testDriver})`, () => {
       samrXingguo: await graph.token({ role: 'DEPARTMENT_SYSTEM', department: '360732-SAMR', region: '360732' }),
       taxYudu: await graph.token({ role: 'DEPARTMENT_SYSTEM', department: '360731-TAX', region: '360731' }),
       admin: await graph.token({ role: 'ADMIN', region: '360700' }),
+      auditBureau: await graph.token({ role: 'DEPARTMENT_REVIEWER', department: '360732-AUDIT', region: '360732' }),
       clerk: await graph.token({ role: 'WINDOW_CLERK', region: '360732' }),
     };
   });
@@ -135,7 +136,11 @@ describeDb(`the audit trail through the gateway (${testDriver})`, () => {
     expect((await graph.query(verify, {}, tokens.taxXingguo)).body.errors[0].extensions.code).toBe('FORBIDDEN');
     const bad = await graph.query('{ verifyAuditChain(from: 0) { ok } }', {}, tokens.auditor);
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    const signed = await graph.query('mutation { signAuditCheckpoint { seq hash keyId } }', {}, tokens.auditor);
+    // The auditor reads; sealing is a write: administrators and the audit bureau's staff.
+    const seal = 'mutation { signAuditCheckpoint { seq hash keyId } }';
+    expect((await graph.query(seal, {}, tokens.auditor)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await graph.query(seal, {}, tokens.taxXingguo)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const signed = await graph.query(seal, {}, tokens.auditBureau);
     expect(signed.body.errors).toBeUndefined();
     expect(signed.body.data.signAuditCheckpoint.seq).toBeGreaterThanOrEqual(3);
     const list = await graph.query('{ auditCheckpoints(first: 10) { totalCount nodes { seq signature } } }', {}, tokens.auditor);
