@@ -81,6 +81,9 @@ async function main(): Promise<void> {
     const index = pieces.findIndex((p) => p.kind === 'subgraph');
     pieces.splice(index < 0 ? pieces.length : index, 0, { kind: 'events', drain: () => events.stop(), force: () => undefined });
     log.info('events started', { transport: events.transport, subgraphs: opened.map((r) => r.definition.name) });
+    if (piece && events.transport === 'in-process') {
+      log.warn('events: the in-process relay reaches only consumers in this process; pieces started apart need NATS_URL (docs/events.md)');
+    }
   };
 
   const startSubgraph = async (name: string, port: number, portSetting: string): Promise<string> => {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { context as otelContext, ROOT_CONTEXT } from '@opentelemetry/api';
 import { ChangeSetType, type ChangeSet, type EntityMetadata, type EventSubscriber, type FlushEventArgs, type TransactionEventArgs } from '@mikro-orm/core';
 import type { Identity } from '../../platform/identity';
 import { maskBankAccount } from './mask';
@@ -53,9 +54,12 @@ export function currentMutationScope(): MutationScope | undefined {
   return mutationScope.getStore();
 }
 
-/** Leaves the mutation scope (e.g. a consumer started from a request): what runs inside emits no audit event. */
+/**
+ * Leaves the mutation scope (e.g. relay work nudged from a request): what runs inside emits no
+ * audit event and its SQL spans do not join the request's trace.
+ */
 export function outsideMutationScope<T>(run: () => T): T {
-  return mutationScope.exit(run);
+  return mutationScope.exit(() => otelContext.with(ROOT_CONTEXT, run));
 }
 
 export function actorOf(identity: Identity): Actor {
@@ -124,6 +128,9 @@ function auditPayload(cs: ChangeSet<any>, scope: MutationScope, producer: Produc
   return payload;
 }
 
+const writesOutbox = (uow: FlushEventArgs['uow']) => uow.getChangeSets().some((cs) => cs.meta.class === OutboxEvent);
+const outboxTransactions = new WeakSet<object>();
+
 /**
  * Registered by ormOptions on every subgraph's ORM: writes the audit events of a mutation's
  * flush into that flush, and nudges the relays after a commit that wrote outbox rows.
@@ -136,6 +143,13 @@ export class KitSubscriber implements EventSubscriber {
   }
 
   async onFlush(args: FlushEventArgs): Promise<void> {
+    this.audit(args);
+    // Inside a caller's transaction: remember it wrote outbox rows, to nudge the relays on commit.
+    const transaction = args.em.getTransactionContext();
+    if (transaction && writesOutbox(args.uow)) outboxTransactions.add(transaction as object);
+  }
+
+  private audit(args: FlushEventArgs): void {
     const scope = mutationScope.getStore();
     if (!scope) return;
     const producer = this[PRODUCER];
@@ -148,14 +162,9 @@ export class KitSubscriber implements EventSubscriber {
     }
   }
 
-  async afterFlush(args: FlushEventArgs): Promise<void> {
-    // Outside a transaction of the caller's, the flush committed: tell the relays.
-    if (!args.em.isInTransaction() && args.uow.getChangeSets().some((cs) => cs.meta.class === OutboxEvent)) {
-      outboxSignal.emit('commit', this[PRODUCER].subgraph);
-    }
-  }
-
-  async afterTransactionCommit(_args: TransactionEventArgs): Promise<void> {
-    outboxSignal.emit('commit', this[PRODUCER].subgraph);
+  async afterTransactionCommit(args: TransactionEventArgs): Promise<void> {
+    // A flush's own transaction (uow given) or a transaction whose flushes wrote outbox rows.
+    const wrote = args.uow ? writesOutbox(args.uow) : args.transaction !== undefined && outboxTransactions.has(args.transaction as object);
+    if (wrote) outboxSignal.emit('commit', this[PRODUCER].subgraph);
   }
 }

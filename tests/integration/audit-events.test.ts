@@ -2,7 +2,10 @@ import { creditCodeCheckChar } from '../../platform/credit-code';
 import { OutboxEvent } from '../../subgraphs/kit/events/entities';
 import type { AccessReadPayload, AuditMutationPayload } from '../../subgraphs/kit/events/types';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
+import { connect } from 'nats';
+import { streamName } from '../../subgraphs/kit/events/nats';
 import { describeDb, testDriver } from '../support/db';
+import { deleteStreams, eventually, testEventsConfig } from '../support/events';
 import { startTestGraph, type TestGraph } from '../support/graph';
 
 /** Audit events for mutations and access events for reads, through the whole graph (CONTRACT §2). */
@@ -69,6 +72,11 @@ describeDb(`audit and access events (${testDriver})`, () => {
       const text = JSON.stringify(event.payload);
       expect(text).not.toContain(input.legalRepresentativeIdNumber);
       expect(text).not.toContain(input.bankAccount);
+    });
+
+    test("the subgraph's /metrics shows the outbox", async () => {
+      const text = await (await fetch(new URL('/metrics', graph.subgraphs.enterprises.http.url))).text();
+      expect(text).toMatch(/^qinqing_events_outbox_pending\{service="enterprises"\} \d+$/m);
     });
 
     test('a failed mutation emits nothing: refused, invalid or already existing', async () => {
@@ -154,5 +162,52 @@ describeDb(`audit and access events (${testDriver})`, () => {
         expect(body.errors[0].message).toContain('x-qinqing-purpose');
       }
     });
+  });
+});
+
+describeDb(`the test graph over NATS JetStream (${testDriver})`, () => {
+  let graph: TestGraph;
+  const events = testEventsConfig('nats');
+  beforeAll(async () => {
+    graph = await startTestGraph({ env: { NATS_URL: events.natsUrl!, NATS_STREAM_PREFIX: events.streamPrefix, EVENTS_POLL_MS: '50' } });
+  });
+  afterAll(async () => {
+    await graph?.stop();
+    await deleteStreams(events.streamPrefix);
+  });
+
+  test("a mutation's audit event is published to the family's stream and marked published", async () => {
+    expect(graph.events.transport).toBe('nats');
+    const samr = await graph.token({ role: 'DEPARTMENT_SYSTEM', department: '360732-SAMR', region: '360732' });
+    const creditCode = '91360732MA35G8KU2' + creditCodeCheckChar('91360732MA35G8KU2');
+    const input = {
+      creditCode,
+      name: '兴国县消息总线测试有限公司',
+      legalRepresentative: '王五',
+      legalRepresentativeIdNumber: '36073219880307003' + residentIdCheckChar('36073219880307003'),
+      registeredOn: '2024-05-06',
+      regionCode: '360732',
+      industryCode: 'I65',
+      scale: 'SMALL',
+      address: '江西省赣州市兴国县潋江镇将军大道3号',
+      bankName: '江西兴国农村商业银行营业部',
+      bankAccount: '6228480011112222',
+    };
+    const { body } = await graph.query(`mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { creditCode } }`, { input }, samr);
+    expect(body.errors).toBeUndefined();
+    const em = () => graph.subgraphs.enterprises.db.orm.em.fork();
+    const [row] = await eventually(() => em().find(OutboxEvent, { family: 'audit', publishedAt: { $ne: null } }), (rows) => rows.length === 1);
+    expect((row.payload as unknown as AuditMutationPayload).entityId).toBe(creditCode);
+    const nc = await connect({ servers: events.natsUrl });
+    try {
+      const stream = await (await nc.jetstreamManager()).streams.info(streamName(events.streamPrefix, 'audit'));
+      expect(stream.state.messages).toBe(1);
+      const message = await (await nc.jetstreamManager()).streams.getMessage(streamName(events.streamPrefix, 'audit'), { seq: 1 });
+      expect(message.subject).toBe(`${events.streamPrefix}.audit.audit.mutation`);
+      expect(message.header.get('Nats-Msg-Id')).toBe(row.id);
+      expect(JSON.parse(message.string())).toMatchObject({ id: row.id, type: 'audit.mutation', source: 'enterprises' });
+    } finally {
+      await nc.close();
+    }
   });
 });

@@ -13,16 +13,6 @@ const adminUrl = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 export const describeDb: jest.Describe =
   testDriver === 'postgresql' && process.env.QINQING_PG_AVAILABLE === '0' ? describe.skip : describe;
 
-/**
- * The event relay's background work on a producer's database (reading the outbox past a cursor,
- * saving the cursor and delivery states) runs whenever a consumer exists, at any moment: it is no
- * part of what a request costs, so tests counting a request's statements do not see it. Writes
- * to the outbox (a mutation's or a request's events) are counted.
- */
-function isRelayBookkeeping(sql: string): boolean {
-  return /kit_relay_cursor|kit_delivery/.test(sql) || (/kit_outbox/.test(sql) && !/^\s*insert\b/i.test(sql));
-}
-
 export interface TestDatabase {
   orm: MikroORM;
   statements: string[];
@@ -35,21 +25,7 @@ export interface TestDatabase {
  */
 export async function openTestDatabase(definition: SubgraphDefinition<any>, options: { demo?: boolean } = {}): Promise<TestDatabase> {
   const statements: string[] = [];
-  // A transaction is held back until it ends, then dropped if it was the relay's bookkeeping only.
-  let open: string[] | undefined;
-  const onStatement = (sql: string) => {
-    if (/^\s*begin\b/i.test(sql)) {
-      if (open) statements.push(...open);
-      open = [sql];
-    } else if (open) {
-      open.push(sql);
-      if (/^\s*(commit|rollback)\s*$/i.test(sql)) {
-        const inner = open.slice(1, -1);
-        if (!inner.length || !inner.every(isRelayBookkeeping)) statements.push(...open);
-        open = undefined;
-      }
-    } else if (!isRelayBookkeeping(sql)) statements.push(sql);
-  };
+  const onStatement = (sql: string) => statements.push(sql);
   if (testDriver === 'postgresql') {
     const scratch = await createScratchDatabase(adminUrl, `test_${definition.name}`);
     const orm = await openDatabase(definition, { dataDir: 'data', databaseUrl: scratch.url }, { databaseUrl: scratch.url, onStatement, demo: options.demo });
