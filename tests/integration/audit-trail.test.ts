@@ -1,9 +1,6 @@
 import { makeCreditCode } from '../../platform/credit-code';
 import { AuditEntry } from '../../subgraphs/audit/audit-entry.entity';
-import { startEvents, type EventsRuntime } from '../../subgraphs/kit/events';
 import { RelayCursor } from '../../subgraphs/kit/events/entities';
-import { createLogger } from '../../platform/logger';
-import { subgraphs } from '../../subgraphs/registry';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { describeDb, testDriver } from '../support/db';
 import { deleteStreams, eventually, NATS_TEST_URL } from '../support/events';
@@ -36,7 +33,7 @@ describeDb.each(['in-process', 'nats'] as const)(`the audit trail end to end, %s
   };
   const REGISTER = 'mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { creditCode } }';
   const entries = (where: object = {}) => graph.subgraphs.audit.db.orm.em.fork().find(AuditEntry, where, { orderBy: { seq: 'asc' } });
-  const deliver = async (events: EventsRuntime) => {
+  const deliver = async (events: TestGraph['events']) => {
     // In-process: deliver now instead of waiting for a poll; NATS: publish now, consumers pull.
     await events.runOnce();
   };
@@ -97,38 +94,28 @@ describeDb.each(['in-process', 'nats'] as const)(`the audit trail end to end, %s
   test('with the audit store down nothing is lost: the events arrive once it is back, none twice', async () => {
     const samr = await graph.token({ role: 'DEPARTMENT_SYSTEM', department: '360732-SAMR', region: '360732' });
     const stored = (await entries()).length;
-    await graph.events.stop();
+    await graph.stopEvents();
     const inputs = [registration(), registration(), registration()];
     for (const input of inputs) expect((await graph.query(REGISTER, { input }, samr)).body.errors).toBeUndefined();
     // Down: the mutations succeeded, their events wait in the enterprises outbox.
     expect((await entries()).length).toBe(stored);
 
-    const restart = () =>
-      startEvents(
-        subgraphs.map((s) => ({ definition: s, orm: graph.subgraphs[s.name].db.orm, registry: graph.subgraphs[s.name].server.metrics.registry })),
-        graph.config.events,
-        createLogger('silent'),
-      );
-    let events = await restart();
-    try {
-      await deliver(events);
-      const codes = inputs.map((i) => i.creditCode);
-      await eventually(() => entries({ action: 'registerEnterprise', entityId: { $in: codes } }), (e) => e.length === 3);
-      if (transport === 'in-process') {
-        // As if the relay lost its progress: everything is delivered again, and skipped.
-        await events.stop();
-        await graph.subgraphs.enterprises.db.orm.em.fork().nativeUpdate(RelayCursor, { consumer: 'audit-store' }, { position: 0 });
-        events = await restart();
-        await deliver(events);
-        await deliver(events);
-      }
-      const all = await entries();
-      expect(all.filter((e) => e.action === 'registerEnterprise' && codes.includes(e.entityId!))).toHaveLength(3);
-      expect(new Set(all.map((e) => e.eventId)).size).toBe(all.length);
-      const auditor = await graph.token({ role: 'AUDITOR' });
-      expect((await graph.query('{ verifyAuditChain { ok checkedEntries } }', {}, auditor)).body.data.verifyAuditChain).toEqual({ ok: true, checkedEntries: all.length });
-    } finally {
-      await events.stop();
+    await graph.startEvents();
+    await deliver(graph.events);
+    const codes = inputs.map((i) => i.creditCode);
+    await eventually(() => entries({ action: 'registerEnterprise', entityId: { $in: codes } }), (e) => e.length === 3);
+    if (transport === 'in-process') {
+      // As if the relay lost its progress: everything is delivered again, and skipped.
+      await graph.stopEvents();
+      await graph.subgraphs.enterprises.db.orm.em.fork().nativeUpdate(RelayCursor, { consumer: 'audit-store' }, { position: 0 });
+      await graph.startEvents();
+      await deliver(graph.events);
+      await deliver(graph.events);
     }
+    const all = await entries();
+    expect(all.filter((e) => e.action === 'registerEnterprise' && codes.includes(e.entityId!))).toHaveLength(3);
+    expect(new Set(all.map((e) => e.eventId)).size).toBe(all.length);
+    const auditor = await graph.token({ role: 'AUDITOR' });
+    expect((await graph.query('{ verifyAuditChain { ok checkedEntries } }', {}, auditor)).body.data.verifyAuditChain).toEqual({ ok: true, checkedEntries: all.length });
   });
 });
