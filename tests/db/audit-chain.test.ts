@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { auditSubgraph } from '../../subgraphs/audit';
 import { AuditCheckpoint, AuditEntry, AuditEntryEnterprise } from '../../subgraphs/audit/audit-entry.entity';
-import { appendAuditEvent, checkpointNow, verifyChain, type AuditedEvent } from '../../subgraphs/audit/chain';
+import { appendAuditEvent, checkpointNow, entryHash, verifyChain, type AuditedEvent } from '../../subgraphs/audit/chain';
 import { auditSigner, createAuditSigner } from '../../subgraphs/audit/signing-key';
 import { generateKeyPairSync } from 'node:crypto';
 import { describeDb, openTestDatabase, testDriver, type TestDatabase } from '../support/db';
 
 const ENTERPRISE = '91360732MA00000012';
 
-export function mutationEvent(over: Partial<AuditedEvent> = {}, payload: Record<string, unknown> = {}): AuditedEvent {
+function mutationEvent(over: Partial<AuditedEvent> = {}, payload: Record<string, unknown> = {}): AuditedEvent {
   return {
     id: randomUUID(),
     family: 'audit',
@@ -130,6 +130,25 @@ describeDb(`audit chain (${testDriver})`, () => {
     const checkpoints = await db.orm.em.fork().find(AuditCheckpoint, {}, { orderBy: { seq: 'asc' } });
     expect(checkpoints.map((c) => c.seq)).toEqual([1, 4]);
     expect(await verify()).toMatchObject({ ok: true, lastCheckpointSeq: 4, lastCheckpointVerified: true });
+  });
+
+  test('a chain rewritten from a row on, every hash recomputed, links up: the signed checkpoint does not', async () => {
+    for (let i = 0; i < 5; i++) await append(mutationEvent());
+    await checkpointNow(db.orm.em.fork(), signer); // seals seq 5
+    // Whoever can write the database but not sign: change entry 3, recompute 3..5 so they link.
+    const em = db.orm.em.fork();
+    const rows = await em.find(AuditEntry, { seq: { $gte: 3 } }, { orderBy: { seq: 'asc' } });
+    let prev = (await em.findOneOrFail(AuditEntry, { seq: 2 })).hash;
+    for (const row of rows) {
+      if (row.seq === 3) row.actorSubject = 'someone-else';
+      row.prevHash = prev;
+      row.hash = entryHash(prev, row);
+      prev = row.hash;
+      await execute(`update audit_entry set actor_subject = '${row.actorSubject}', prev_hash = '${row.prevHash}', hash = '${row.hash}' where seq = ${row.seq}`);
+    }
+    const report = await verify();
+    expect(report).toMatchObject({ ok: false, checkedEntries: 5, lastCheckpointSeq: 5, lastCheckpointVerified: false, firstBrokenSeq: 5 });
+    expect(report.problem).toContain('签名检查点不符');
   });
 
   test('a rewritten tail (hashes recomputed) is found by the checkpoint hash and signature', async () => {
