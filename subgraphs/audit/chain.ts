@@ -66,6 +66,12 @@ export function entryHash(prevHash: string, entry: AuditEntry): string {
   return createHash('sha256').update(prevHash).update(canonicalize(hashedDocument(entry))!).digest('hex');
 }
 
+/** A producer's clock reading, or undefined when it is not a time (the entry then takes the store's). */
+function validDate(value: unknown): Date | undefined {
+  const date = typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
 /** The region all the named enterprises share (GB 32100 positions 3–8), if they share one. */
 function commonRegion(creditCodes: string[]): string | null {
   const regions = new Set(creditCodes.map((c) => c.slice(2, 8)));
@@ -99,7 +105,7 @@ export function entryFields(event: AuditedEvent): Omit<AuditEntry, 'seq' | 'prev
     unmasked: strings(p.unmasked),
     before: record(p.before),
     after: record(p.after),
-    occurredAt: new Date(event.occurredAt ?? Date.now()),
+    occurredAt: validDate(event.occurredAt) ?? new Date(),
     requestId: text(event.requestId, 64),
     traceId: text(event.traceId, 64),
   };
