@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../platform/logger';
 import { createGatewayMetrics, graphqlMetricsPlugin, metricsRoute } from '../platform/metrics';
 import { initTelemetry, traceRequests } from '../platform/telemetry';
 import { createAuthenticator } from './auth';
+import { exportsProxy, GATEWAY_EXPORTS_PREFIX } from './exports';
 import type { GatewayContext } from './context';
 import { overloadPlugin, SubgraphDataSource } from './datasource';
 import { IDE_ASSET_PREFIX, ideAsset, ideContentSecurityPolicy, ideLandingPagePlugin } from './ide';
@@ -200,6 +201,20 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
         res.end(JSON.stringify(signer.jwks));
       },
       '/metrics': metricsRoute(metrics, config.metricsToken),
+      // Downloads (CSV, XLSX) of a subgraph, behind the same authentication as /graphql.
+      [GATEWAY_EXPORTS_PREFIX]: exportsProxy({
+        urlOf: (name) => {
+          const service = services.find((s) => s.name === name);
+          return service && urlOf(name, service.url);
+        },
+        authenticate: (authorization) => authenticate(authorization),
+        identityHeader: (identity, subgraph) => signer.header(identity, subgraph),
+        requestId: (req) => {
+          const incoming = req.headers[REQUEST_ID_HEADER];
+          return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        },
+        log,
+      }),
       '/ready': async (_req, res) => {
         // Draining: 503 at once, without asking anybody, so a load balancer stops sending.
         const state = draining ? { ready: false, draining, subgraphs: {} } : await readiness();

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export const DEV_KEYS_DIR = 'dev-keys';
 export const DEV_GATEWAY_KEY_FILE = 'gateway-ed25519.pem';
 export const DEV_JWT_SECRET_FILE = 'jwt-secret';
+/** The audit subgraph's checkpoint signing key (subgraphs/audit/signing-key.ts). */
+export const DEV_AUDIT_KEY_FILE = 'audit-ed25519.pem';
 
 export const devKeyPath = (dataDir: string, file: string) => join(dataDir, DEV_KEYS_DIR, file);
 
@@ -47,6 +49,10 @@ function readOrCreate(dataDir: string, file: string, create: () => string): stri
 /** The gateway's dev Ed25519 private key (PKCS#8 PEM). */
 export const devGatewayPrivateKey = (dataDir: string): string =>
   readOrCreate(dataDir, DEV_GATEWAY_KEY_FILE, () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+
+/** The audit checkpoints' dev Ed25519 private key (PKCS#8 PEM). */
+export const devAuditPrivateKey = (dataDir: string): string =>
+  readOrCreate(dataDir, DEV_AUDIT_KEY_FILE, () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 
 /** The HS256 secret dev user tokens (`npm run token`) are signed with. */
 export const devJwtSecret = (dataDir: string): string =>

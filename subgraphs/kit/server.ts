@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { MikroORM } from '@mikro-orm/core';
@@ -47,6 +47,47 @@ const noStorePlugin: ApolloServerPlugin<Context<any>> = {
 
 /** A database that does not answer `select 1` within this is not ready. */
 const READY_DATABASE_TIMEOUT_MS = 2_000;
+
+/** Downloads: `GET /exports/<name>` (the gateway proxies `/exports/<subgraph>/<name>` here). */
+export const EXPORTS_PREFIX = '/exports/';
+
+const STATUS_OF_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404 };
+
+/**
+ * Serves a definition's exports behind the same gateway-signed identity as /graphql. Errors before
+ * the first byte are JSON `{ errors: [{ message, extensions: { code } }] }` with a matching status;
+ * after it, the connection is cut (a half-written file must not look complete).
+ */
+function exportsRoute(definition: SubgraphDefinition<any>, contextFor: (headers: Record<string, string | undefined>) => Promise<Context<any>>, log: Logger) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const name = url.pathname.slice(EXPORTS_PREFIX.length);
+    const handler = Object.hasOwn(definition.exports!, name) ? definition.exports![name] : undefined;
+    if (!handler) return sendJson(res, 404, { error: 'not found' });
+    if (req.method !== 'GET') {
+      res.setHeader('allow', 'GET');
+      return sendJson(res, 405, { error: 'method not allowed' });
+    }
+    try {
+      const context = await contextFor({
+        [REQUEST_ID_HEADER]: header(req, REQUEST_ID_HEADER),
+        [IDENTITY_HEADER]: header(req, IDENTITY_HEADER),
+        [PURPOSE_HEADER]: header(req, PURPOSE_HEADER),
+      });
+      await handler({ req, res, query: url.searchParams, context });
+    } catch (error) {
+      const { message, extensions } = error as { message?: string; extensions?: Record<string, unknown> };
+      const code = typeof extensions?.code === 'string' && STATUS_OF_CODE[extensions.code] ? extensions.code : 'INTERNAL_SERVER_ERROR';
+      if (code === 'INTERNAL_SERVER_ERROR') log.error('export failed', { export: name, error });
+      else if (code === 'UNAUTHENTICATED') log.warn('refused export with invalid identity', { export: name, reason: message });
+      if (res.headersSent) return void res.destroy();
+      const problems = extensions?.problems;
+      sendJson(res, STATUS_OF_CODE[code] ?? 500, {
+        errors: [{ message: code === 'INTERNAL_SERVER_ERROR' ? '导出失败' : message, extensions: { code, ...(problems ? { problems } : {}) } }],
+      });
+    }
+  };
+}
 
 /**
  * Writes the access events a request buffered (kit/access.ts) before its response leaves: one
@@ -173,6 +214,7 @@ export async function createSubgraphServer(
     },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+      ...(definition.exports ? { [EXPORTS_PREFIX]: exportsRoute(definition, contextFor, log) } : {}),
       '/metrics': metricsRoute(metrics, config.metricsToken),
       '/ready': async (_req, res) => {
         const state = await readiness();

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityManager } from '@mikro-orm/core';
 import type { MigrationObject } from '@mikro-orm/core';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -67,7 +68,18 @@ export interface SubgraphDefinition<L = unknown> {
    * `demo`, deterministic demo data. Must leave existing data alone (idempotent).
    */
   seed?(em: EntityManager, options: SeedOptions): Promise<void>;
+  /** Downloads by name: `GET /exports/<name>` (see ExportHandler). */
+  exports?: Record<string, ExportHandler<any>>;
 }
+
+/**
+ * A download served at `GET /exports/<name>` of the subgraph (the gateway proxies
+ * `GET /exports/<subgraph>/<name>` to it). The kit has verified the gateway-signed identity and
+ * built the request's context, as for /graphql; the handler authorizes, then writes the response
+ * (streamed, e.g. CSV or XLSX). An AppError thrown before anything is written becomes a JSON error
+ * with its code and the matching HTTP status.
+ */
+export type ExportHandler<L = unknown> = (request: { req: IncomingMessage; res: ServerResponse; query: URLSearchParams; context: Context<L> }) => Promise<void>;
 
 export function defineSubgraph<L>(definition: SubgraphDefinition<L>): SubgraphDefinition<L> {
   return definition;

@@ -166,6 +166,28 @@ export const ROWS: Row[] = [
     classify: (data) => (data.enterprise.tax?.enterprise?.creditCode ? 'allow' : 'deny'),
     expect: readTarget({ clerkCounty: 'deny' }),
   },
+  // ---- audit subgraph: the auditor reads all; a department its own events; nobody writes entries
+  {
+    name: 'auditEvents (auditor: all; department staff: their own)',
+    query: 'query($cc: CreditCode) { auditEvents(first: 5, filter: { enterprise: $cc }) { totalCount nodes { seq } } }',
+    variables: (f) => ({ cc: f.target }),
+    expect: { ...everyone('deny'), public: 'unauth', auditor: 'allow', reviewerCounty: 'allow', samrSystem: 'allow', taxSystem: 'allow' },
+  },
+  {
+    name: 'auditCheckpoints (auditor only)',
+    query: '{ auditCheckpoints(first: 5) { totalCount } }',
+    expect: { ...everyone('deny'), public: 'unauth', auditor: 'allow' },
+  },
+  {
+    name: 'verifyAuditChain (auditor only)',
+    query: '{ verifyAuditChain { ok } }',
+    expect: { ...everyone('deny'), public: 'unauth', auditor: 'allow' },
+  },
+  {
+    name: 'signAuditCheckpoint (administrators and the audit bureau: adds a signature, changes no entry; AUDITOR read-only)',
+    query: 'mutation { signAuditCheckpoint { seq } }',
+    expect: { ...everyone('deny'), public: 'unauth', adminCity: 'allow', adminCounty: 'allow', adminOtherCounty: 'allow' },
+  },
 ];
 
 function outcomeOf(body: { data?: any; errors?: any[] }, row: Row): Outcome | string {

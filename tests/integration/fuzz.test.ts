@@ -131,7 +131,8 @@ describeDb('random inputs at every argument of every operation', () => {
     for (const name of Object.keys(graph.subgraphs)) {
       const sdl = readFileSync(join(__dirname, '..', '..', 'schema', 'subgraphs', `${name}.graphql`), 'utf8');
       const entities = [...sdl.matchAll(/type (\w+)[^{]*@key\(fields: "(\w+)"/g)].map((m) => ({ type: m[1], key: m[2] }));
-      expect(entities.length).toBeGreaterThan(0);
+      // A subgraph with no entity of its own (the audit trail) has no representations to fuzz.
+      if (!entities.length) continue;
       const representation = fc.oneof(...entities.map(({ type, key }) => fc.record({ __typename: fc.constant(type), [key]: fc.oneof(nastyString, nastyNumber, fc.constant(null), fc.object()) })));
       await fc.assert(
         fc.asyncProperty(fc.array(representation, { minLength: 1, maxLength: 3 }), async (representations) => {

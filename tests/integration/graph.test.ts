@@ -365,7 +365,7 @@ describeDb('the federated graph through the gateway', () => {
     test('/ready reports every subgraph; /health stays up', async () => {
       const ready = await fetch(graph.gatewayUrl.replace('/graphql', '/ready'));
       expect(ready.status).toBe(200);
-      expect(((await ready.json()) as any).subgraphs).toEqual({ enterprises: 'ok', tax: 'ok' });
+      expect(((await ready.json()) as any).subgraphs).toEqual(Object.fromEntries(Object.keys(graph.subgraphs).map((name) => [name, 'ok'])));
     });
 
     test('stopped: partial data plus an error naming it; hung: the same within the timeout', async () => {

@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { creditCodeCheckChar } from '../../platform/credit-code';
 import { DEFAULT_TEST_DATABASE_URL } from '../../subgraphs/kit/pg-admin';
 import { describeDb, testDriver } from '../support/db';
+import { subgraphs } from '../../subgraphs/registry';
 import { postGraphql, startTestGraph, TEST_KEYS, type TestGraph } from '../support/graph';
 import { killIfRunning, spawnMain, type MainProcess } from '../support/spawn';
 
@@ -80,8 +81,8 @@ onSqlite('graceful shutdown of the real process', () => {
     fake = await heldSubgraph();
     main = spawnMain(['gateway'], {
       PORT: '0',
-      SUBGRAPH_ENTERPRISES_URL: fake.url,
-      SUBGRAPH_TAX_URL: fake.url,
+      // Every subgraph of the supergraph is the one held fake.
+      ...Object.fromEntries(subgraphs.map((s) => [`SUBGRAPH_${s.name.toUpperCase().replace(/-/g, '_')}_URL`, fake!.url])),
       SUBGRAPH_TIMEOUT_MS: '60000',
       ...env,
     });
@@ -217,15 +218,15 @@ describeDb('`npm start -- gateway` in front of subgraphs deployed apart', () => 
     main = spawnMain(['gateway'], {
       PORT: '0',
       SUPERGRAPH_PATH: graph.supergraphPath,
-      SUBGRAPH_ENTERPRISES_URL: graph.subgraphs.enterprises.http.url,
-      SUBGRAPH_TAX_URL: graph.subgraphs.tax.http.url,
+      // Every subgraph of the registry: SUBGRAPH_ENTERPRISES_URL, SUBGRAPH_TAX_URL, …
+      ...Object.fromEntries(Object.entries(graph.subgraphs).map(([name, s]) => [`SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`, s.http.url])),
       // The keys the test graph's subgraphs and tokens were made with: one deployment.
       GATEWAY_PRIVATE_KEY: TEST_KEYS.gatewayPrivateKey,
       JWT_SECRET: TEST_KEYS.jwtSecret,
     });
     const [, url] = await main.waitForOutput(LISTENING);
     const ready = await fetch(url.replace('/graphql', '/ready'));
-    expect(await ready.json()).toMatchObject({ status: 'ready', subgraphs: { enterprises: 'ok', tax: 'ok' } });
+    expect(await ready.json()).toMatchObject({ status: 'ready', subgraphs: Object.fromEntries(Object.keys(graph.subgraphs).map((name) => [name, 'ok'])) });
 
     const auditor = await graph.token({ role: 'AUDITOR' });
     const { status, body } = await postGraphql(
