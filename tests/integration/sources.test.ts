@@ -111,7 +111,8 @@ describeDb('joint-audit sources, through the gateway', () => {
 
   beforeAll(async () => {
     // One query over 100 enterprises with every source's findings is over the default cost.
-    graph = await startTestGraph({ env: { QUERY_MAX_COST: '200000', QUERY_MAX_ALIASES: '100' } });
+    // Generous deadlines (tax's test default is short, for the hung-subgraph test): a loaded machine must not fail these.
+    graph = await startTestGraph({ env: { QUERY_MAX_COST: '200000', QUERY_MAX_ALIASES: '100', SUBGRAPH_TIMEOUT_MS: '30000', SUBGRAPH_TAX_TIMEOUT_MS: '30000' } });
     auditor = await graph.token({ role: 'AUDITOR' });
     population = [];
     let after: string | null = null;
