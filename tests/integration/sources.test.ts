@@ -118,7 +118,7 @@ describeDb('joint-audit sources, through the gateway', () => {
     let after: string | null = null;
     do {
       const { body }: { body: any } = await graph.query(
-        `query($after: String) { enterprises(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { creditCode regionCode ${CASES.map((c) => `${c.field}Findings { findings { category occurredOn } }`).join(' ')} } } }`,
+        `query($after: String) { enterprises(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { creditCode regionCode registeredOn scale tags statistics { aboveScale aboveScaleSince employees } tax { revenueFen taxPaidFen } ${CASES.map((c) => `${c.field}Findings { findings { category occurredOn } }`).join(' ')} } } }`,
         { after },
         auditor,
       );
@@ -140,6 +140,28 @@ describeDb('joint-audit sources, through the gateway', () => {
       if (!['tax'].includes(c.name)) expect({ source: c.name, years: years.size >= 3 }).toEqual({ source: c.name, years: true });
       for (const y of years) expect(Number(y)).toBeGreaterThanOrEqual(2021);
     }
+  });
+
+  test('indicators agree with the register: 规上 as tagged, since its registration or later; revenue by scale', () => {
+    const reported = population.filter((e) => e.registeredOn < '2026-01-01');
+    for (const e of reported) {
+      const tagged = e.tags.includes('ABOVE_SCALE');
+      expect({ cc: e.creditCode, aboveScale: e.statistics.aboveScale }).toEqual({ cc: e.creditCode, aboveScale: tagged });
+      if (tagged) {
+        expect(e.statistics.aboveScaleSince).toBeGreaterThanOrEqual(Number(e.registeredOn.slice(0, 4)));
+        expect(e.statistics.aboveScaleSince).toBeLessThanOrEqual(2025);
+        // 规模以上: at least ¥20 million of revenue.
+        if (e.tax) expect(e.tax.revenueFen).toBeGreaterThanOrEqual(2_000_000_000);
+      } else expect(e.statistics.aboveScaleSince).toBeNull();
+      if (e.tax) expect(e.tax.taxPaidFen).toBeLessThan(e.tax.revenueFen * 0.1);
+    }
+    expect(reported.filter((e) => e.statistics.aboveScaleSince && e.statistics.aboveScaleSince < 2021).length).toBeGreaterThan(0);
+    const median = (scale: string) => {
+      const r = reported.filter((e) => e.scale === scale && e.tax).map((e) => e.tax.revenueFen).sort((a, b) => a - b);
+      return r[Math.floor(r.length / 2)];
+    };
+    expect(median('MICRO')).toBeLessThan(median('SMALL'));
+    expect(median('SMALL')).toBeLessThan(median('MEDIUM'));
   });
 
   describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
