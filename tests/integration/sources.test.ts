@@ -260,6 +260,16 @@ describeDb('joint-audit sources, through the gateway', () => {
       }
     });
 
+    test('a list is a read too: taxpayers by the auditor names the page, by the tax bureau nothing', async () => {
+      const { body } = await graph.query('{ taxpayers(first: 20) { nodes { creditCode } } }', undefined, auditor, { 'x-request-id': 'src-access-list' });
+      const [event] = await accessEvents('tax', 'src-access-list');
+      expect(event).toMatchObject({ what: 'Query.taxpayers', ownerDepartment: 'TAX' });
+      expect(event.enterprises).toEqual(body.data.taxpayers.nodes.map((n: any) => n.creditCode).sort());
+      const taxSystem = await graph.token({ role: 'DEPARTMENT_SYSTEM', department: '360732-TAX', region: '360732' });
+      await graph.query('{ taxpayers(first: 20) { nodes { creditCode } } }', undefined, taxSystem, { 'x-request-id': 'src-access-list-own' });
+      expect(await accessEvents('tax', 'src-access-list-own')).toEqual([]);
+    });
+
     test('findings of 100 enterprises in one request: one event naming all of them', async () => {
       await graph.query('{ enterprises(first: 100) { nodes { creditCode housingFindings { source } } } }', undefined, auditor, { 'x-request-id': 'src-access-bulk' });
       const events = await accessEvents('housing', 'src-access-bulk');
