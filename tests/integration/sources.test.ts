@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { OutboxEvent } from '../../subgraphs/kit/events/entities';
 import type { AccessReadPayload } from '../../subgraphs/kit/events/types';
 import { findSubgraph } from '../../subgraphs/registry';
@@ -211,6 +212,34 @@ describeDb('joint-audit sources, through the gateway', () => {
       expect(for1000).toBeLessThanOrEqual(1);
       expect(await countFor(10)).toBe(for1000);
     });
+  });
+
+  /** Batching changes nothing: any set of enterprises asked together gets what each gets alone. */
+  test('property: findings asked in one batch equal findings asked one by one, in every source', async () => {
+    const identities = Object.fromEntries(await Promise.all(CASES.map(async (c) => [c.name, await graph.signIdentity({ role: 'AUDITOR' }, c.name)] as const)));
+    const ask = async (c: SourceCase, codes: string[]) => {
+      const { body } = await postGraphql(
+        graph.subgraphs[c.name].http.url,
+        {
+          query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Enterprise { ${c.field}Findings { source department asOf findings { ${FINDING} } } } } }`,
+          variables: { r: codes.map((creditCode) => ({ __typename: 'Enterprise', creditCode })) },
+        },
+        { 'x-qinqing-identity': identities[c.name] },
+      );
+      expect(body.errors).toBeUndefined();
+      return body.data._entities.map((e: any) => e[`${c.field}Findings`]);
+    };
+    // Enterprises with findings in some source are over-represented, so the property bites.
+    const interesting = population.filter((e) => CASES.some((c) => e[`${c.field}Findings`].findings.length > 0)).map((e) => e.creditCode);
+    const anyCode = fc.oneof(fc.constantFrom(...interesting), fc.constantFrom(...population.map((e) => e.creditCode)));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...CASES), fc.array(anyCode, { minLength: 1, maxLength: 8 }), async (c, codes) => {
+        const together = await ask(c, codes);
+        const alone = await Promise.all(codes.map(async (code) => (await ask(c, [code]))[0]));
+        expect(together).toEqual(alone);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   test('a window clerk reads no source; an enterprise reads its own, but not the police’s', async () => {
