@@ -1,13 +1,33 @@
 import type { SubgraphDefinition } from './kit/subgraph';
 import { enterprisesSubgraph } from './enterprises';
-import { taxSubgraph } from './tax';
+import { taxSubgraph } from './sources/tax';
+import { creditSubgraph } from './sources/credit';
+import { ecologySubgraph } from './sources/ecology';
+import { statisticsSubgraph } from './sources/statistics';
+import { publicSecuritySubgraph } from './sources/public-security';
+import { workSafetySubgraph } from './sources/work-safety';
+import { naturalResourcesSubgraph } from './sources/natural-resources';
+import { housingSubgraph } from './sources/housing';
+import { pbocSubgraph } from './sources/pboc';
 import { auditSubgraph } from './audit';
 
 /**
  * Every subgraph this repository ships, in start order. The gateway's service list, the schema
  * pipeline and `npm start` all read this one list; nothing else names the subgraphs.
  */
-export const subgraphs: SubgraphDefinition<any>[] = [enterprisesSubgraph, taxSubgraph, auditSubgraph];
+export const subgraphs: SubgraphDefinition<any>[] = [
+  enterprisesSubgraph,
+  taxSubgraph,
+  creditSubgraph,
+  ecologySubgraph,
+  statisticsSubgraph,
+  publicSecuritySubgraph,
+  workSafetySubgraph,
+  naturalResourcesSubgraph,
+  housingSubgraph,
+  pbocSubgraph,
+  auditSubgraph,
+];
 
 export function findSubgraph(name: string): SubgraphDefinition<any> | undefined {
   return subgraphs.find((s) => s.name === name);

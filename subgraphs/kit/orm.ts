@@ -74,7 +74,7 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: databaseUrl,
-      schema: definition.name,
+      schema: schemaName(definition.name),
       pool: { min: 0, max: 10 },
       // MikroORM creates a missing database by default: a mistyped DATABASE_URL would start on an
       // empty one. Databases are created by whoever runs PostgreSQL; a missing one fails the start.
@@ -90,6 +90,9 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
 }
 
 /** The knex pool behind the connection (tarn), read when `/metrics` is scraped. */
+/** A subgraph's PostgreSQL schema: its name with `_` for `-` (`public-security` → `public_security`). */
+export const schemaName = (subgraph: string) => subgraph.replace(/-/g, '_');
+
 export function databasePoolStats(orm: MikroORM): PoolStats | undefined {
   const connection = orm.em.getConnection() as unknown as { getKnex?: () => { client?: { pool?: TarnPool } } };
   const pool = connection.getKnex?.().client?.pool;

@@ -7,10 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { creditCodeCheckChar } from '../../platform/credit-code';
 import { DEFAULT_TEST_DATABASE_URL } from '../../subgraphs/kit/pg-admin';
-import { describeDb, testDriver } from '../support/db';
 import { subgraphs } from '../../subgraphs/registry';
+import { describeDb, testDriver } from '../support/db';
 import { postGraphql, startTestGraph, TEST_KEYS, type TestGraph } from '../support/graph';
 import { killIfRunning, spawnMain, type MainProcess } from '../support/spawn';
+
+/** `SUBGRAPH_<NAME>_URL` for every subgraph of the registry (the gateway waits for all of them). */
+const subgraphUrls = (url: (name: string) => string) =>
+  Object.fromEntries(subgraphs.map((s) => [`SUBGRAPH_${s.name.toUpperCase().replace(/-/g, '_')}_URL`, url(s.name)]));
 
 /**
  * The real entrypoint as a child process: signals, exit codes, start-up failures, the gateway
@@ -81,8 +85,7 @@ onSqlite('graceful shutdown of the real process', () => {
     fake = await heldSubgraph();
     main = spawnMain(['gateway'], {
       PORT: '0',
-      // Every subgraph of the supergraph is the one held fake.
-      ...Object.fromEntries(subgraphs.map((s) => [`SUBGRAPH_${s.name.toUpperCase().replace(/-/g, '_')}_URL`, fake!.url])),
+      ...subgraphUrls(() => fake!.url),
       SUBGRAPH_TIMEOUT_MS: '60000',
       ...env,
     });
@@ -218,15 +221,14 @@ describeDb('`npm start -- gateway` in front of subgraphs deployed apart', () => 
     main = spawnMain(['gateway'], {
       PORT: '0',
       SUPERGRAPH_PATH: graph.supergraphPath,
-      // Every subgraph of the registry: SUBGRAPH_ENTERPRISES_URL, SUBGRAPH_TAX_URL, …
-      ...Object.fromEntries(Object.entries(graph.subgraphs).map(([name, s]) => [`SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`, s.http.url])),
+      ...subgraphUrls((name) => graph.subgraphs[name].http.url),
       // The keys the test graph's subgraphs and tokens were made with: one deployment.
       GATEWAY_PRIVATE_KEY: TEST_KEYS.gatewayPrivateKey,
       JWT_SECRET: TEST_KEYS.jwtSecret,
     });
     const [, url] = await main.waitForOutput(LISTENING);
     const ready = await fetch(url.replace('/graphql', '/ready'));
-    expect(await ready.json()).toMatchObject({ status: 'ready', subgraphs: Object.fromEntries(Object.keys(graph.subgraphs).map((name) => [name, 'ok'])) });
+    expect(await ready.json()).toMatchObject({ status: 'ready', subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, 'ok'])) });
 
     const auditor = await graph.token({ role: 'AUDITOR' });
     const { status, body } = await postGraphql(
