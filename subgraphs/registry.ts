@@ -1,12 +1,13 @@
 import type { SubgraphDefinition } from './kit/subgraph';
 import { enterprisesSubgraph } from './enterprises';
 import { taxSubgraph } from './tax';
+import { jointAuditSubgraph } from './joint-audit';
 
 /**
  * Every subgraph this repository ships, in start order. The gateway's service list, the schema
  * pipeline and `npm start` all read this one list; nothing else names the subgraphs.
  */
-export const subgraphs: SubgraphDefinition<any>[] = [enterprisesSubgraph, taxSubgraph];
+export const subgraphs: SubgraphDefinition<any>[] = [enterprisesSubgraph, taxSubgraph, jointAuditSubgraph];
 
 export function findSubgraph(name: string): SubgraphDefinition<any> | undefined {
   return subgraphs.find((s) => s.name === name);

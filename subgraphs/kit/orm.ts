@@ -59,7 +59,8 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: databaseUrl,
-      schema: definition.name,
+      // A plain identifier: `joint-audit` would need quoting in every hand-written statement (CONTRACT §5).
+      schema: definition.name.replace(/-/g, '_'),
       pool: { min: 0, max: 10 },
       // MikroORM creates a missing database by default: a mistyped DATABASE_URL would start on an
       // empty one. Databases are created by whoever runs PostgreSQL; a missing one fails the start.
