@@ -2,6 +2,8 @@ import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro
 import { Directive, Field, ObjectType, registerEnumType } from 'type-graphql';
 import { CreditCodeScalar } from '../../platform/credit-code';
 import { decodeSet } from '../kit/set-column';
+import { Sensitive } from '../kit/audit-trail';
+import { maskBankAccount, maskIdNumber, maskPersonName } from '../kit/mask';
 import { ENTERPRISE_TAG_NAMES, EnterpriseScale, EnterpriseTag } from '../kit/enterprise-vocabulary';
 
 export { EnterpriseScale, EnterpriseTag };
@@ -37,9 +39,11 @@ export class Enterprise {
   @Property({ type: 'string', length: 200, unique: true })
   name!: string;
 
+  @Sensitive(maskPersonName)
   @Property({ type: 'string', length: 50 })
   legalRepresentative!: string;
 
+  @Sensitive(maskIdNumber)
   @Property({ type: 'string', length: 18 })
   legalRepresentativeIdNumber!: string;
 
@@ -70,6 +74,7 @@ export class Enterprise {
   @Property({ type: 'string', length: 100 })
   bankName!: string;
 
+  @Sensitive(maskBankAccount)
   @Property({ type: 'string', length: 32 })
   bankAccount!: string;
 

@@ -26,6 +26,7 @@ function referenceKey(value: unknown, field: string, valid: (key: string) => boo
 export const enterprisesSubgraph = defineSubgraph<EnterpriseLoaders>({
   name: 'enterprises',
   owner: '县市场监管局（企业登记）/ 县行政审批局（平台目录）',
+  department: 'SAMR',
   resolvers: [EnterpriseResolver, DepartmentResolver, RegionResolver],
   entities: [Enterprise, Department, Region],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },

@@ -3,7 +3,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, parse, specifiedDirectives } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
-import type { SubgraphDefinition } from './subgraph';
+import { runInMutationScope } from './audit-trail';
+import type { Context, SubgraphDefinition } from './subgraph';
 
 /**
  * The federation version and the directives our subgraphs may use. One list for the whole graph:
@@ -30,6 +31,13 @@ export async function buildFederatedSchema(definition: SubgraphDefinition<any>):
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphqlSchema)}`);
   const resolvers = createResolversMap(typeGraphqlSchema) as Record<string, any>;
+  // Every mutation runs in the kit's scope: what it flushes becomes audit events (audit-trail.ts).
+  // Wrapped here, on the Mutation fields only, not by a global middleware around every field.
+  for (const [field, resolve] of Object.entries((resolvers.Mutation ?? {}) as Record<string, Function>)) {
+    if (typeof resolve !== 'function') continue;
+    resolvers.Mutation[field] = (root: unknown, args: unknown, ctx: Context<any>, info: unknown) =>
+      runInMutationScope({ identity: ctx.identity, action: field, requestId: ctx.requestId, traceId: ctx.traceId }, () => resolve(root, args, ctx, info));
+  }
   for (const [typeName, { __resolveReference }] of Object.entries(definition.referenceResolvers ?? {})) {
     // Always a promise: @apollo/subgraph maps the representations one by one, and a synchronous
     // throw for one would leave the others' rejected promises unhandled (a crash under Node's defaults).

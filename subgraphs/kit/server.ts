@@ -11,8 +11,10 @@ import { createHttpHandler, createHttpServer, drainPlugin, listen, sendJson, wit
 import { createIdentityVerifier, IDENTITY_HEADER, REQUEST_ID_HEADER } from '../../platform/identity';
 import { queryGuard, resolveQueryLimits } from '../../platform/limits';
 import { createLogger, type Logger } from '../../platform/logger';
-import { createGraphqlMetrics, graphqlMetricsPlugin, metricsRoute } from '../../platform/metrics';
-import { initTelemetry, traceRequests } from '../../platform/telemetry';
+import { createGraphqlMetrics, graphqlMetricsPlugin, metricsRoute, type GraphqlMetrics } from '../../platform/metrics';
+import { PURPOSE_HEADER, purposeProblem } from '../../platform/purpose';
+import { currentTraceId, initTelemetry, traceRequests } from '../../platform/telemetry';
+import { writeAccessEvents } from './access';
 import { databasePoolStats } from './orm';
 import { buildFederatedSchema } from './schema';
 import type { Context, SubgraphDefinition } from './subgraph';
@@ -20,6 +22,8 @@ import type { Context, SubgraphDefinition } from './subgraph';
 export interface SubgraphServer {
   name: string;
   schema: GraphQLSchema;
+  /** This subgraph's Prometheus registry and counters (the event relays add theirs: kit/events). */
+  metrics: GraphqlMetrics;
   apollo: ApolloServer<Context<any>>;
   /** Builds a context as a request with these headers would get; for in-process tests. */
   contextFor(headers: Record<string, string | undefined>): Promise<Context<any>>;
@@ -43,6 +47,22 @@ const noStorePlugin: ApolloServerPlugin<Context<any>> = {
 
 /** A database that does not answer `select 1` within this is not ready. */
 const READY_DATABASE_TIMEOUT_MS = 2_000;
+
+/**
+ * Writes the access events a request buffered (kit/access.ts) before its response leaves: one
+ * transaction, a constant number of statements. A failure is logged, not shown to the caller.
+ */
+function accessLogPlugin(orm: MikroORM, producer: { subgraph: string; department?: string }, log: Logger): ApolloServerPlugin<Context<any>> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue }) {
+          await writeAccessEvents(contextValue, orm.em, producer).catch((error) => log.error('access log: events not written', { error, requestId: contextValue.requestId }));
+        },
+      };
+    },
+  };
+}
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
@@ -94,6 +114,7 @@ export async function createSubgraphServer(
       errorLogPlugin(log),
       ...guard.plugins,
       graphqlMetricsPlugin(metrics, log),
+      accessLogPlugin(orm, { subgraph: definition.name, department: definition.department }, log),
     ],
     // main.ts owns the signals: Apollo's own handlers would re-kill the process mid-drain (exit 143).
     stopOnTerminationSignals: false,
@@ -107,10 +128,14 @@ export async function createSubgraphServer(
     const requestId = headers[REQUEST_ID_HEADER] ?? randomUUID();
     const identity = await verifyIdentity(headers[IDENTITY_HEADER]);
     const em = orm.em.fork();
+    // The gateway refused a bad purpose already; one that is not acceptable here is dropped.
+    const purpose = headers[PURPOSE_HEADER];
     return {
       em,
       identity,
       requestId,
+      purpose: purpose && !purposeProblem(purpose) ? purpose : undefined,
+      traceId: currentTraceId(),
       loaders: definition.createLoaders(em, identity),
       log: log.child({ requestId }),
     };
@@ -137,6 +162,7 @@ export async function createSubgraphServer(
         return await contextFor({
           [REQUEST_ID_HEADER]: header(req, REQUEST_ID_HEADER),
           [IDENTITY_HEADER]: header(req, IDENTITY_HEADER),
+          [PURPOSE_HEADER]: header(req, PURPOSE_HEADER),
         });
       } catch (error) {
         // A missing or forged identity is refused with 401 and logged: somebody is calling us directly.
@@ -159,6 +185,7 @@ export async function createSubgraphServer(
   return {
     name: definition.name,
     schema,
+    metrics,
     apollo,
     contextFor,
     readiness,

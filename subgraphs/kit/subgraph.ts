@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { NonEmptyArray } from 'type-graphql';
 import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
+import type { Consumer } from './events/types';
 
 
 export interface SeedOptions {
@@ -20,6 +21,10 @@ export interface Context<L = unknown> {
   identity: Identity;
   requestId: string;
   log: Logger;
+  /** The `x-qinqing-purpose` header: the case or screening the request serves (access log). */
+  purpose?: string;
+  /** The request's trace id, when traced (events carry it). */
+  traceId?: string;
 }
 
 /**
@@ -41,6 +46,10 @@ export interface SubgraphDefinition<L = unknown> {
   name: string;
   /** Who owns it, for people reading `schema/` and the README. */
   owner: string;
+  /** Owning department abbreviation from platform/directory.ts, e.g. 'TAX', 'ENV' (events carry it). */
+  department?: string;
+  /** Readers of events (audit store, projections …); run on this subgraph's database. See docs/events.md. */
+  consumers?: Consumer[];
   /** type-graphql resolver classes. */
   resolvers: NonEmptyArray<Function>;
   /** Types no resolver returns directly but the schema must carry (e.g. entity stubs). */

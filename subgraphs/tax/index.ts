@@ -14,6 +14,7 @@ import { EnterpriseTaxResolver, TaxProfileResolver } from './tax.resolver';
 export const taxSubgraph = defineSubgraph<TaxLoaders>({
   name: 'tax',
   owner: '县税务局',
+  department: 'TAX',
   resolvers: [TaxProfileResolver, EnterpriseTaxResolver],
   orphanedTypes: [EnterpriseReference],
   entities: [TaxProfile],

@@ -5,6 +5,7 @@ import { enterprisesSubgraph } from '../../subgraphs/enterprises';
 import { Enterprise } from '../../subgraphs/enterprises/enterprise.entity';
 import type { MikroORM } from '@mikro-orm/core';
 import { migrationDrift, openDatabase } from '../../subgraphs/kit/orm';
+import { kitMigrations } from '../../subgraphs/kit/events/migrations';
 import { createScratchDatabase, dropDatabase, DEFAULT_TEST_DATABASE_URL } from '../../subgraphs/kit/pg-admin';
 import { subgraphs } from '../../subgraphs/registry';
 import { describeDb, openTestDatabase, testDriver } from '../support/db';
@@ -14,7 +15,7 @@ describeDb(`databases (${testDriver})`, () => {
     const db = await openTestDatabase(definition);
     try {
       expect(await migrationDrift(db.orm)).toEqual([]);
-      expect((await db.orm.getMigrator().getExecutedMigrations()).length).toBe(definition.migrations[testDriver].length);
+      expect((await db.orm.getMigrator().getExecutedMigrations()).length).toBe(kitMigrations[testDriver].length + definition.migrations[testDriver].length);
     } finally {
       await db.close();
     }
