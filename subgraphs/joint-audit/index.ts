@@ -15,6 +15,7 @@ import { JointAuditPolicyRules } from './policy-rules.entity';
 export const jointAuditSubgraph = defineSubgraph<JointAuditLoaders>({
   name: 'joint-audit',
   owner: '县行政审批局',
+  department: 'APPROVAL',
   resolvers: [EnterpriseJointAuditResolver, JointAuditRulesResolver],
   orphanedTypes: [EnterpriseReference, SourceFindings],
   entities: [JointAuditPolicyRules],
