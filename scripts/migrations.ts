@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
 import { migrationDrift, ormOptions, type Driver } from '../subgraphs/kit/orm';
@@ -13,7 +13,12 @@ import type { SubgraphDefinition } from '../subgraphs/kit/subgraph';
  * PostgreSQL (ADMIN_DATABASE_URL, default local) is needed for both.
  */
 const adminUrl = process.env.ADMIN_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
-const sourceDir = (definition: SubgraphDefinition<any>) => resolve(__dirname, '..', '..', 'subgraphs', definition.name, 'migrations');
+/** A subgraph's folder: `subgraphs/<name>`, or `subgraphs/sources/<name>` for the joint-audit sources. */
+function migrationsDir(name: string): string {
+  const own = resolve(__dirname, '..', '..', 'subgraphs', name);
+  return join(existsSync(own) ? own : resolve(__dirname, '..', '..', 'subgraphs', 'sources', name), 'migrations');
+}
+const sourceDir = (definition: SubgraphDefinition<any>) => migrationsDir(definition.name);
 
 async function withBlankDatabase<T>(definition: SubgraphDefinition<any>, driver: Driver, run: (orm: MikroORM) => Promise<T>): Promise<T> {
   const migrationsPath = join(sourceDir(definition), driver);

@@ -1,13 +1,15 @@
 import type { SubgraphDefinition } from './kit/subgraph';
 import { enterprisesSubgraph } from './enterprises';
-import { taxSubgraph } from './tax';
+import { taxSubgraph } from './sources/tax';
+import { creditSubgraph } from './sources/credit';
+import { ecologySubgraph } from './sources/ecology';
 import { jointAuditSubgraph } from './joint-audit';
 
 /**
  * Every subgraph this repository ships, in start order. The gateway's service list, the schema
  * pipeline and `npm start` all read this one list; nothing else names the subgraphs.
  */
-export const subgraphs: SubgraphDefinition<any>[] = [enterprisesSubgraph, taxSubgraph, jointAuditSubgraph];
+export const subgraphs: SubgraphDefinition<any>[] = [enterprisesSubgraph, taxSubgraph, creditSubgraph, ecologySubgraph, jointAuditSubgraph];
 
 export function findSubgraph(name: string): SubgraphDefinition<any> | undefined {
   return subgraphs.find((s) => s.name === name);

@@ -24,7 +24,7 @@ const source = (name: string, department: string, categories: FindingCategory[])
  * The sources the joint audit consults: THE list. The `@requires` field set, the per-source
  * statuses and the rule validation are all built from it; a new source is one line here.
  */
-export const AUDIT_SOURCES: readonly AuditSource[] = Object.freeze([
+export const ALL_AUDIT_SOURCES: readonly AuditSource[] = Object.freeze([
   source('credit', '县发改委', [C.SERIOUS_DISHONESTY, C.PUBLIC_CREDIT_LOW]),
   source('tax', '县税务局', [C.TAX_CREDIT_D, C.TAX_ARREARS]),
   source('statistics', '县统计局', [C.STATISTICS_VIOLATION]),
@@ -36,10 +36,17 @@ export const AUDIT_SOURCES: readonly AuditSource[] = Object.freeze([
   source('pboc', '县人民银行', [C.ACCOUNT_NOT_VERIFIED]),
 ]);
 
-export const findSource = (name: string) => AUDIT_SOURCES.find((s) => s.name === name);
+/**
+ * TEMPORARY (issue 7 lands the sources in steps): the sources whose subgraph is in the graph on
+ * this branch. `@requires` of a field no subgraph provides does not compose. Goes when all nine are in.
+ */
+const LANDED = new Set(['credit', 'ecology']);
+export const AUDIT_SOURCES: readonly AuditSource[] = ALL_AUDIT_SOURCES.filter((s) => LANDED.has(s.name));
+
+export const findSource = (name: string) => ALL_AUDIT_SOURCES.find((s) => s.name === name);
 
 /** Categories some source owns; a category nobody lists (added later by a source) fits any source. */
-const OWNED = new Set(AUDIT_SOURCES.flatMap((s) => s.categories));
+const OWNED = new Set(ALL_AUDIT_SOURCES.flatMap((s) => s.categories));
 export const sourceReports = (source: AuditSource, category: FindingCategory) => source.categories.includes(category) || !OWNED.has(category);
 
 const FINDING_FIELDS = 'source category severity occurredOn endsOn reference reason recordedAt';

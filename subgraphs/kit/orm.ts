@@ -10,9 +10,6 @@ import type { PoolStats } from '../../platform/metrics';
 import { recordStatementSpan } from '../../platform/telemetry';
 import { DEFAULT_DEMO_ENTERPRISES } from '../../demo/population';
 import type { SubgraphDefinition } from './subgraph';
-import { KitSubscriber } from './audit-trail';
-import { KIT_ENTITIES } from './events/entities';
-import { kitMigrations } from './events/migrations';
 
 export type Driver = 'sqlite' | 'postgresql';
 
@@ -34,10 +31,7 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
   const databaseUrl = options.databaseUrl ?? (options.sqlitePath ? undefined : config.databaseUrl);
   const driver: Driver = databaseUrl ? 'postgresql' : 'sqlite';
   const common: Options = {
-    // The kit's tables (outbox, inbox, relay state, dead letters) are in every subgraph's database.
-    entities: [...definition.entities, ...KIT_ENTITIES],
-    // Audit events of mutations, the producer's name for `emit`, relay nudges after commits.
-    subscribers: [new KitSubscriber({ subgraph: definition.name, department: definition.department })],
+    entities: definition.entities,
     extensions: [Migrator],
     // Requests fork their own EntityManager; using the global one is a bug we want to hear about.
     allowGlobalContext: false,
@@ -48,8 +42,7 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
     flushMode: 'commit',
     ignoreUndefinedInQuery: true,
     migrations: {
-      // The kit's migrations first: a subgraph's own never contain kit tables.
-      migrationsList: [...kitMigrations[driver], ...definition.migrations[driver]],
+      migrationsList: definition.migrations[driver],
       path: options.migrationsPath,
       pathTs: options.migrationsPath,
       tableName: 'mikro_orm_migrations',
@@ -66,8 +59,7 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: databaseUrl,
-      // A plain identifier: `joint-audit` would need quoting in every hand-written statement (CONTRACT §5).
-      schema: definition.name.replace(/-/g, '_'),
+      schema: schemaName(definition.name),
       pool: { min: 0, max: 10 },
       // MikroORM creates a missing database by default: a mistyped DATABASE_URL would start on an
       // empty one. Databases are created by whoever runs PostgreSQL; a missing one fails the start.
@@ -83,6 +75,9 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
 }
 
 /** The knex pool behind the connection (tarn), read when `/metrics` is scraped. */
+/** A subgraph's PostgreSQL schema: its name with `_` for `-` (`public-security` → `public_security`). */
+export const schemaName = (subgraph: string) => subgraph.replace(/-/g, '_');
+
 export function databasePoolStats(orm: MikroORM): PoolStats | undefined {
   const connection = orm.em.getConnection() as unknown as { getKnex?: () => { client?: { pool?: TarnPool } } };
   const pool = connection.getKnex?.().client?.pool;

@@ -66,15 +66,15 @@ describeDb('the joint-audit subgraph in-process', () => {
 
   it('per-policy rules are stored and change the verdict; the defaults apply to other policies', async () => {
     const violation = {
-      ...clean(AUDIT_SOURCES.find((s) => s.name === 'work-safety')!),
-      findings: [{ source: 'work-safety', category: 'SAFETY_VIOLATION', severity: 'MINOR', occurredOn: '2026-09-01', endsOn: '2026-09-20', reference: '兴应急罚〔2026〕3号', reason: '未按规定开展安全培训', recordedAt: '2026-09-20T00:00:00.000Z' }],
+      ...clean(AUDIT_SOURCES.find((s) => s.name === 'ecology')!),
+      findings: [{ source: 'ecology', category: 'ENVIRONMENTAL_PENALTY', severity: 'MINOR', occurredOn: '2025-03-01', endsOn: '2025-04-20', reference: '兴环罚〔2025〕3号', reason: '未按规定贮存危险废物', recordedAt: '2025-04-20T00:00:00.000Z' }],
     };
-    const rep = representation(code(2), { workSafetyFindings: violation });
+    const rep = representation(code(2), { ecologyFindings: violation });
     expect((await audit([rep], approval, 'XG-STRICT')).data._entities[0].jointAudit).toMatchObject({ verdict: 'WARN', rulesAreDefault: true });
 
     const set = await run(
       `mutation($p: String!, $rules: [JointAuditRuleInput!]!) { setJointAuditRules(policyCode: $p, rules: $rules) { policyCode isDefault regionCode rules { source description } } }`,
-      { p: 'XG-STRICT', rules: [{ source: 'work-safety', category: 'SAFETY_VIOLATION', withinMonths: 24, effect: 'HOLD' }] },
+      { p: 'XG-STRICT', rules: [{ source: 'ecology', category: 'ENVIRONMENTAL_PENALTY', withinMonths: 24, effect: 'HOLD' }] },
       approval,
     );
     expect(set.errors).toBeUndefined();
@@ -82,14 +82,14 @@ describeDb('the joint-audit subgraph in-process', () => {
       policyCode: 'XG-STRICT',
       isDefault: false,
       regionCode: '360732',
-      rules: [{ source: 'work-safety', description: '县应急管理局：近 24 个月内安全生产违法 → 暂缓' }],
+      rules: [{ source: 'ecology', description: '县生态环境局：近 24 个月内环境行政处罚 → 暂缓' }],
     });
     const strict = (await audit([rep], approval, 'XG-STRICT')).data._entities[0].jointAudit;
-    expect(strict).toMatchObject({ verdict: 'HOLD', rulesAreDefault: false, findings: [{ category: 'SAFETY_VIOLATION', effect: 'HOLD', rule: { withinMonths: 24, effect: 'HOLD' } }] });
+    expect(strict).toMatchObject({ verdict: 'HOLD', rulesAreDefault: false, findings: [{ category: 'ENVIRONMENTAL_PENALTY', effect: 'HOLD', rule: { withinMonths: 24, effect: 'HOLD' } }] });
     expect((await audit([rep], approval, 'XG-OTHER')).data._entities[0].jointAudit.verdict).toBe('WARN');
 
     const read = await run(`query($p: String!) { jointAuditRules(policyCode: $p) { isDefault rules { category } } }`, { p: 'XG-STRICT' }, { role: 'AUDITOR' });
-    expect(read.data.jointAuditRules).toEqual({ isDefault: false, rules: [{ category: 'SAFETY_VIOLATION' }] });
+    expect(read.data.jointAuditRules).toEqual({ isDefault: false, rules: [{ category: 'ENVIRONMENTAL_PENALTY' }] });
 
     // Another county's administrator may not change 兴国县's rules; the auditor only reads.
     const rules = [{ source: 'tax', category: 'TAX_ARREARS', effect: 'WARN' }];

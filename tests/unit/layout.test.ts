@@ -47,17 +47,24 @@ describe('the layout tells the architecture', () => {
   });
 
   test('no subgraph imports another subgraph’s code; the platform imports no subgraph code', () => {
-    const subgraphDirs = readdirSync(join(root, 'subgraphs')).filter(
-      (name) => name !== 'kit' && statSync(join(root, 'subgraphs', name)).isDirectory(),
-    );
-    expect(subgraphDirs).toEqual(expect.arrayContaining(['enterprises', 'tax']));
+    const dirsOf = (parent: string) => readdirSync(join(root, parent)).filter((name) => statSync(join(root, parent, name)).isDirectory()).map((name) => `${parent}/${name}`);
+    // Our subgraphs: subgraphs/<name>, and the joint-audit sources subgraphs/sources/<name> on their kit.
+    const subgraphDirs = [...dirsOf('subgraphs').filter((d) => !['subgraphs/kit', 'subgraphs/sources'].includes(d)), ...dirsOf('subgraphs/sources').filter((d) => d !== 'subgraphs/sources/kit')];
+    expect(subgraphDirs).toEqual(expect.arrayContaining(['subgraphs/enterprises', 'subgraphs/sources/tax', 'subgraphs/sources/credit']));
     const crossings: string[] = [];
-    for (const name of subgraphDirs) {
-      for (const file of sourceFiles(join(root, 'subgraphs', name))) {
+    for (const dir of subgraphDirs) {
+      const shared = dir.startsWith('subgraphs/sources/') ? ['subgraphs/sources/kit/'] : [];
+      for (const file of sourceFiles(join(root, dir))) {
         for (const target of relativeImports(file)) {
-          const allowed = [`subgraphs/${name}/`, 'subgraphs/kit/', 'platform/', 'demo/'].some((prefix) => target.startsWith(prefix));
+          const allowed = [`${dir}/`, 'subgraphs/kit/', ...shared, 'platform/', 'demo/'].some((prefix) => target.startsWith(prefix)) || (shared.length > 0 && target === 'subgraphs/sources/kit');
           if (!allowed) crossings.push(`${relative(root, file)} → ${target}`);
         }
+      }
+    }
+    // The source kit is a kit: it reaches no source.
+    for (const file of sourceFiles(join(root, 'subgraphs/sources/kit'))) {
+      for (const target of relativeImports(file)) {
+        if (target.startsWith('subgraphs/') && !target.startsWith('subgraphs/kit/') && !target.startsWith('subgraphs/sources/kit/')) crossings.push(`${relative(root, file)} → ${target}`);
       }
     }
     for (const dir of ['platform', 'subgraphs/kit', 'demo']) {

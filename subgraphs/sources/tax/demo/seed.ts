@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { generateEnterprises } from '../../../demo/population';
-import type { SeedOptions } from '../../kit/subgraph';
+import { generateEnterprises } from '../../../../demo/population';
+import type { SeedOptions } from '../../../kit/subgraph';
 import { TaxCreditRating, TaxProfile } from '../tax-profile.entity';
 
 /** Deterministic per enterprise: the same code always gets the same rating, in every run. */

@@ -1,5 +1,5 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { CreditCodeScalar } from '../../platform/credit-code';
+import { CreditCodeScalar } from '../../../platform/credit-code';
 
 /** The enterprises subgraph owns Enterprise; here it is only its key, so we can add `tax` to it. */
 @ObjectType('Enterprise')

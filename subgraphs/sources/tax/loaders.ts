@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { entityLoader } from '../kit/loaders';
+import { entityLoader } from '../../kit/loaders';
 import { TaxProfile } from './tax-profile.entity';
 
 export function createTaxLoaders(em: EntityManager) {

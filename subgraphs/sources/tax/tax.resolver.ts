@@ -1,11 +1,11 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Args, Arg, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
-import { forbidden } from '../../platform/errors';
-import type { Identity, Role } from '../../platform/identity';
-import { canReadEnterpriseRecord, enterpriseScope, Guard, regionOfCreditCode, requireAuthenticated } from '../kit/scope';
-import { RegionCode } from '../kit/validation';
-import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
-import type { Context } from '../kit/subgraph';
+import { forbidden } from '../../../platform/errors';
+import type { Identity, Role } from '../../../platform/identity';
+import { canReadEnterpriseRecord, enterpriseScope, Guard, regionOfCreditCode, requireAuthenticated } from '../../kit/scope';
+import { RegionCode } from '../../kit/validation';
+import { ConnectionType, PageArgs, paginate } from '../../kit/pagination';
+import type { Context } from '../../kit/subgraph';
 import { EnterpriseReference } from './enterprise.reference';
 import type { TaxLoaders } from './loaders';
 import { TaxCreditRating, TaxProfile } from './tax-profile.entity';

@@ -1,5 +1,5 @@
-import { parseCreditCode } from '../../platform/credit-code';
-import { defineSubgraph } from '../kit/subgraph';
+import { parseCreditCode } from '../../../platform/credit-code';
+import { defineSubgraph } from '../../kit/subgraph';
 import { seedTax } from './demo/seed';
 import { EnterpriseReference } from './enterprise.reference';
 import { createTaxLoaders, type TaxLoaders } from './loaders';

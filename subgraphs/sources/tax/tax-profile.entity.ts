@@ -1,7 +1,7 @@
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { CreditCodeScalar } from '../../platform/credit-code';
-import { FenScalar } from '../kit/money';
+import { CreditCodeScalar } from '../../../platform/credit-code';
+import { FenScalar } from '../../kit/money';
 
 export enum TaxCreditRating {
   A = 'A',

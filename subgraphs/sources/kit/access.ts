@@ -1,0 +1,18 @@
+import type { Context } from '../../kit/subgraph';
+import type { SourceInfo } from './source-info';
+
+// A's kit (subgraphs/kit/access.ts) buffers these per request and writes them in one batch.
+type AccessEntry = { what: string; enterprises: string[]; unmasked?: string[]; purpose?: string };
+const recordAccess = (_ctx: Context<any>, _entry: AccessEntry): void => undefined;
+
+/**
+ * A read of a source's records by anyone but the source's own department or the enterprise itself
+ * is an access event (who, purpose, what, which enterprises); a field served unmasked always is.
+ */
+export function logSourceRead(ctx: Context<any>, source: SourceInfo, what: string, enterprises: string[], unmasked: string[] = []): void {
+  const { identity } = ctx;
+  const ownDepartment = !!identity.department && identity.department.endsWith(`-${source.department}`);
+  const itself = identity.role === 'ENTERPRISE' && enterprises.every((code) => code === identity.creditCode);
+  if ((ownDepartment || itself) && unmasked.length === 0) return;
+  recordAccess(ctx, { what, enterprises, ...(unmasked.length ? { unmasked } : {}) });
+}
