@@ -49,8 +49,13 @@ export const findSource = (name: string) => ALL_AUDIT_SOURCES.find((s) => s.name
 const OWNED = new Set(ALL_AUDIT_SOURCES.flatMap((s) => s.categories));
 export const sourceReports = (source: AuditSource, category: FindingCategory) => source.categories.includes(category) || !OWNED.has(category);
 
-const FINDING_FIELDS = 'source category severity occurredOn endsOn reference reason recordedAt';
-const SOURCE_FIELDS = `source department answeredAt asOf findings { ${FINDING_FIELDS} }`;
+/**
+ * What the verdict reads of each source's answer. Not `source`/`department`: the list above knows
+ * them, and the representations of 1,000 enterprises × 9 sources must stay well inside the
+ * subgraphs' request body limit (HTTP_MAX_BODY_BYTES, 1 MB).
+ */
+const FINDING_FIELDS = 'category severity occurredOn endsOn reference reason recordedAt';
+const SOURCE_FIELDS = `answeredAt asOf findings { ${FINDING_FIELDS} }`;
 
-/** `@requires(fields: …)` of `Enterprise.jointAudit`: every source's findings, every field. */
+/** `@requires(fields: …)` of `Enterprise.jointAudit`: every source's findings. */
 export const REQUIRED_FIELDS = AUDIT_SOURCES.map((s) => `${s.field} { ${SOURCE_FIELDS} }`).join(' ');

@@ -12,7 +12,7 @@ export type Effect = 'HOLD' | 'WARN' | 'INFO';
 
 /** A finding as it arrives in the `@requires` representation (timestamps as ISO text). */
 export interface FindingInput {
-  source: string;
+  source?: string;
   category: FindingCategory;
   severity: FindingSeverity;
   occurredOn: string;
@@ -22,14 +22,15 @@ export interface FindingInput {
   recordedAt: string | Date;
 }
 export interface SourceFindingsInput {
-  source: string;
-  department: string;
+  source?: string;
+  department?: string;
   answeredAt: string | Date;
   asOf: string | Date;
   findings: FindingInput[];
 }
 
-export interface JudgedFinding extends Omit<FindingInput, 'recordedAt'> {
+export interface JudgedFinding extends Omit<FindingInput, 'recordedAt' | 'source'> {
+  source: string;
   recordedAt: Date;
   department: string;
   effect: Effect;
@@ -109,7 +110,7 @@ export function decide(answers: Record<string, SourceFindingsInput | null | unde
       .filter((f) => f.occurredOn <= asOf)
       .map((f): JudgedFinding => {
         const rule = strongest(rules, source, f, asOf);
-        return { ...f, recordedAt: toDate(f.recordedAt), department: source.department, effect: rule?.effect ?? 'INFO', rule, inEffect: inEffectOn(f, asOf) };
+        return { ...f, source: source.name, recordedAt: toDate(f.recordedAt), department: source.department, effect: rule?.effect ?? 'INFO', rule, inEffect: inEffectOn(f, asOf) };
       })
       .sort((a, b) => RANK[b.effect] - RANK[a.effect] || b.occurredOn.localeCompare(a.occurredOn));
     findings.push(...own);
