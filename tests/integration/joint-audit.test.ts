@@ -102,6 +102,40 @@ describeDb('the joint audit, through the gateway', () => {
     expect(future.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
+  test('1,000 enterprises in one query cost as many SQL statements as 10, in every subgraph', async () => {
+    const auditor = await graph.token({ role: 'AUDITOR' });
+    const codes: string[] = [];
+    for (let after: string | null = null; codes.length < 1000; ) {
+      const page: any = (await graph.query(`query($a: String) { enterprises(first: 100, after: $a) { pageInfo { endCursor } nodes { creditCode } } }`, { a: after }, auditor)).body.data.enterprises;
+      codes.push(...page.nodes.map((n: any) => n.creditCode));
+      after = page.pageInfo.endCursor;
+    }
+    const BULK = `query($codes: [CreditCode!]!) { enterprisesByCreditCodes(creditCodes: $codes) { creditCode jointAudit(policyCode: "XG-2026-001", asOf: "${AS_OF}") { verdict sources { status } } } }`;
+    // Background work of the event kit (relays polling kit_ tables) is not the request's.
+    const counted = (sql: string) => !/kit_/.test(sql);
+    const statements = async (n: number) => {
+      const before = Object.fromEntries(Object.entries(graph.subgraphs).map(([name, s]) => [name, s.db.statements.length]));
+      const { body } = await graph.query(BULK, { codes: codes.slice(0, n) }, auditor);
+      expect(body.errors).toBeUndefined();
+      expect(body.data.enterprisesByCreditCodes).toHaveLength(n);
+      for (const e of body.data.enterprisesByCreditCodes) expect(e.jointAudit.sources.every((s: any) => s.status === 'ANSWERED')).toBe(true);
+      return Object.fromEntries(Object.entries(graph.subgraphs).map(([name, s]) => [name, s.db.statements.slice(before[name]).filter(counted).length]));
+    };
+    const ten = await statements(10);
+    const thousand = await statements(1000);
+    expect(thousand).toEqual(ten);
+    for (const source of AUDIT_SOURCES) expect(ten[source.name]).toBeGreaterThan(0);
+    expect(ten['joint-audit']).toBe(1); // the policy's rules
+    expect(ten.enterprises).toBe(1);
+
+    // Through the cost limit (about 2,000 of 5,000), but not 5,000 audits at once.
+    const aliased = `query($codes: [CreditCode!]!) { ${Array.from({ length: 5 }, (_, i) => `a${i}: enterprisesByCreditCodes(creditCodes: $codes) { jointAudit(policyCode: "X1") { verdict } }`).join(' ')} }`;
+    const refused = await graph.query(aliased, { codes: codes.slice(0, 1000) }, auditor);
+    expect(refused.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    const tooMany = await graph.query(BULK, { codes: [...codes.slice(0, 1000), codes[0]] }, auditor);
+    expect(tooMany.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
   test('a source stopped, then hung: HOLD naming it, never PASS; the others still answer', async () => {
     const ecology = graph.subgraphs.ecology;
     const port = ecology.http.port;
