@@ -46,6 +46,8 @@ export interface Fixture {
   creditCode: string;
   /** The credit codes `taxpayers(first: 100)` answers the bench caller, in order. */
   taxpayerCreditCodes: string[];
+  /** Up to 1,000 enterprises the bench caller may audit (fewer with a smaller --enterprises). */
+  auditCreditCodes: string[];
 }
 
 export interface Workload {
@@ -118,6 +120,14 @@ const ENTERPRISE_ENTITIES = `query EnterprisesOfTaxpayers($representations: [_An
   }
 }`;
 
+/** A screening's joint audit: every source's findings (@requires) and the verdict, for 1,000 enterprises at once. */
+const JOINT_AUDIT_1000 = `query JointAudit1000($codes: [CreditCode!]!) {
+  enterprisesByCreditCodes(creditCodes: $codes) {
+    creditCode
+    jointAudit(policyCode: "BENCH-1") { verdict reasons }
+  }
+}`;
+
 const representations = (codes: string[]) => codes.map((creditCode) => ({ __typename: 'Enterprise', creditCode }));
 
 export const workloads: Workload[] = [
@@ -146,6 +156,12 @@ export const workloads: Workload[] = [
       { subgraph: 'tax', request: { query: TAXPAYERS_100_TAX_PART } },
       { subgraph: 'enterprises', request: { query: ENTERPRISE_ENTITIES, variables: { representations: representations(f.taxpayerCreditCodes) } } },
     ],
+  },
+  {
+    // No direct figure: the work is the federation itself (every source's batched _entities, then
+    // the joint audit's @requires fetch with 1,000 representations).
+    name: 'joint audit of 1,000 enterprises',
+    gateway: (f) => ({ query: JOINT_AUDIT_1000, variables: { codes: f.auditCreditCodes } }),
   },
 ];
 
@@ -563,7 +579,7 @@ function renderRatios(rs: Ratios[]): string {
 }
 
 /** Only to count a workload's direct calls for a label. */
-const DUMMY_FIXTURE: Fixture = { creditCode: '', taxpayerCreditCodes: [] };
+const DUMMY_FIXTURE: Fixture = { creditCode: '', taxpayerCreditCodes: [], auditCreditCodes: [] };
 
 // ---------------------------------------------------------------------------------------------
 // Main
@@ -733,9 +749,21 @@ async function main(): Promise<number> {
       await directTarget({ subgraph: 'tax', request: { query: '{ taxpayers(first: 100) { nodes { creditCode } } }' } }),
     );
     if (taxpayers.errors || !taxpayers.data) throw new Error(`could not list taxpayers: ${JSON.stringify(taxpayers).slice(0, 500)}`);
+    const auditCreditCodes: string[] = [];
+    for (let after: string | null = null; auditCreditCodes.length < 1000; ) {
+      type Page = { enterprises: { nodes: { creditCode: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      const page: { data?: Page; errors?: unknown } = await post<Page>(
+        gatewayTarget(ours.url, { query: 'query($a: String) { enterprises(first: 100, after: $a) { nodes { creditCode } pageInfo { hasNextPage endCursor } } }', variables: { a: after } }),
+      );
+      if (page.errors || !page.data) throw new Error(`could not list enterprises: ${JSON.stringify(page).slice(0, 500)}`);
+      auditCreditCodes.push(...page.data.enterprises.nodes.map((n) => n.creditCode).slice(0, 1000 - auditCreditCodes.length));
+      if (!page.data.enterprises.pageInfo.hasNextPage) break;
+      after = page.data.enterprises.pageInfo.endCursor;
+    }
     const fixture: Fixture = {
       creditCode: (nodes.find((n) => n.tax) ?? nodes[0]).creditCode,
       taxpayerCreditCodes: taxpayers.data.taxpayers.nodes.map((n) => n.creditCode),
+      auditCreditCodes,
     };
 
     // Every workload answers correctly on every target before any is loaded.
@@ -843,7 +871,7 @@ async function main(): Promise<number> {
           rssAfterLoadMiB: num(mib(rssEnd[g.name])),
         })),
         skipped,
-        fixture: { creditCode: fixture.creditCode, taxpayers: fixture.taxpayerCreditCodes.length },
+        fixture: { creditCode: fixture.creditCode, taxpayers: fixture.taxpayerCreditCodes.length, audited: fixture.auditCreditCodes.length },
         summaries: summaries.map((s) => ({
           ...s,
           rps: num(s.rps),
