@@ -3,13 +3,31 @@ import { enterprisesSubgraph } from './enterprises';
 import { taxSubgraph } from './sources/tax';
 import { creditSubgraph } from './sources/credit';
 import { ecologySubgraph } from './sources/ecology';
+import { statisticsSubgraph } from './sources/statistics';
+import { publicSecuritySubgraph } from './sources/public-security';
+import { workSafetySubgraph } from './sources/work-safety';
+import { naturalResourcesSubgraph } from './sources/natural-resources';
+import { housingSubgraph } from './sources/housing';
+import { pbocSubgraph } from './sources/pboc';
 import { jointAuditSubgraph } from './joint-audit';
 
 /**
  * Every subgraph this repository ships, in start order. The gateway's service list, the schema
  * pipeline and `npm start` all read this one list; nothing else names the subgraphs.
  */
-export const subgraphs: SubgraphDefinition<any>[] = [enterprisesSubgraph, taxSubgraph, creditSubgraph, ecologySubgraph, jointAuditSubgraph];
+export const subgraphs: SubgraphDefinition<any>[] = [
+  enterprisesSubgraph,
+  taxSubgraph,
+  creditSubgraph,
+  ecologySubgraph,
+  statisticsSubgraph,
+  publicSecuritySubgraph,
+  workSafetySubgraph,
+  naturalResourcesSubgraph,
+  housingSubgraph,
+  pbocSubgraph,
+  jointAuditSubgraph,
+];
 
 export function findSubgraph(name: string): SubgraphDefinition<any> | undefined {
   return subgraphs.find((s) => s.name === name);

@@ -99,7 +99,7 @@ const ALL_CASES: SourceCase[] = [
     },
   },
 ];
-const CASES = ALL_CASES.filter((c) => findSubgraph(c.name) && c.name !== 'tax');
+const CASES = ALL_CASES.filter((c) => findSubgraph(c.name));
 
 describeDb('joint-audit sources, through the gateway', () => {
   let graph: TestGraph;

@@ -7,5 +7,5 @@ export { logSourceRead } from './access';
 export { recordsLoader, groupLoader, type SourceAnswer } from './loaders';
 export { defineSource, readSource, type Finding, type SourceContext, type SourceLoaders } from './source';
 export { recordsGroup } from './group';
-export { Dice, DEMO_FROM, DEMO_TODAY, addDays, demoPopulation, documentNumber, insertRows, recordedOn, shouldSeed } from './seed';
+export { Dice, DEMO_FROM, DEMO_TODAY, addDays, demoPopulation, documentNumber, insertRows, recordedOn, seedCases, shouldSeed, demoEconomy, type CaseSeed, type DemoYear } from './seed';
 export { FindingCategory, FindingSeverity } from '../../kit/findings';

@@ -87,3 +87,89 @@ export async function insertRows<T extends object>(em: EntityManager, entity: ne
 export async function shouldSeed(em: EntityManager, entity: Function, demo: boolean): Promise<boolean> {
   return demo && (await em.count(entity as never, {})) === 0;
 }
+
+export interface CaseSeed<R> {
+  source: string;
+  entity: new () => R;
+  /** Chance that an enterprise has cases at all (a few percent), by enterprise. */
+  rate(enterprise: EnterpriseSeed): number;
+  /** Word of the document number, e.g. 应急罚 in 兴应急罚〔2024〕7号. */
+  documentWord: string;
+  /** Chance a case has ended (rectified, lifted) and how many days after it did. */
+  ends: { chance: number; afterDays: [number, number] };
+  /** The source's own columns of one case. */
+  columns(dice: Dice, enterprise: EnterpriseSeed): Partial<R>;
+}
+
+/**
+ * Seeds a source whose records are cases (violations, penalties, accidents): one or two cases for
+ * a few percent of the demo enterprises, dated 2021–2026 (never before registration), each with
+ * its document number, most of them ended; in bulk.
+ */
+export async function seedCases<R extends object>(em: EntityManager, options: { demo: boolean; demoEnterprises: number }, spec: CaseSeed<R>): Promise<void> {
+  if (!(await shouldSeed(em, spec.entity, options.demo))) return;
+  const rows: Partial<R>[] = [];
+  let serial = 0;
+  for (const e of demoPopulation(options.demoEnterprises)) {
+    const dice = new Dice(spec.source, e.creditCode);
+    if (!dice.chance(spec.rate(e))) continue;
+    for (let n = dice.chance(0.2) ? 2 : 1; n > 0; n--) {
+      const occurredOn = dice.day(e.registeredOn > DEMO_FROM ? e.registeredOn : DEMO_FROM, DEMO_TODAY);
+      const ended = dice.chance(spec.ends.chance) ? addDays(occurredOn, dice.int(...spec.ends.afterDays)) : null;
+      const endsOn = ended && ended < DEMO_TODAY ? ended : null;
+      rows.push({
+        creditCode: e.creditCode,
+        regionCode: e.regionCode,
+        source: spec.source,
+        reference: documentNumber(e.regionCode, spec.documentWord, occurredOn, ++serial),
+        occurredOn,
+        endsOn,
+        recordedAt: recordedOn(endsOn ?? occurredOn),
+        ...spec.columns(dice, e),
+      } as Partial<R>);
+    }
+  }
+  await insertRows(em, spec.entity, rows);
+}
+
+export interface DemoYear {
+  year: number;
+  employees: number;
+  /** 营业收入 in fen. */
+  revenueFen: number;
+}
+
+const SCALE_REVENUE_YUAN: Record<string, [number, number]> = {
+  MICRO: [500_000, 3_000_000],
+  SMALL: [3_000_000, 30_000_000],
+  MEDIUM: [80_000_000, 400_000_000],
+  LARGE: [400_000_000, 2_000_000_000],
+};
+const SCALE_EMPLOYEES: Record<string, [number, number]> = { MICRO: [2, 9], SMALL: [10, 99], MEDIUM: [100, 299], LARGE: [300, 1500] };
+
+/**
+ * An enterprise's economy per year 2021–2025 (from its registration year), consistent with its
+ * scale and 规上 tag: the tax bureau's revenue and the statistics bureau's output both derive from
+ * it, so two sources agree as two real departments roughly would. 规上 enterprises earn at least
+ * ¥20 million (the 规模以上工业 threshold).
+ */
+export function demoEconomy(enterprise: EnterpriseSeed): DemoYear[] {
+  const dice = new Dice('economy', enterprise.creditCode);
+  let [low, high] = SCALE_REVENUE_YUAN[enterprise.scale];
+  if (enterprise.tags.includes('ABOVE_SCALE')) low = Math.max(low, 25_000_000), (high = Math.max(high, 80_000_000));
+  const revenue2025 = dice.int(low / 1000, high / 1000) * 1000;
+  const growth = dice.int(-5, 15) / 100;
+  const [eLow, eHigh] = SCALE_EMPLOYEES[enterprise.scale];
+  const employees2025 = dice.int(eLow, eHigh);
+  const from = Math.max(2021, Number(enterprise.registeredOn.slice(0, 4)));
+  const years: DemoYear[] = [];
+  for (let year = from; year <= 2025; year++) {
+    const factor = Math.pow(1 + growth, year - 2025) * (1 + dice.int(-5, 5) / 100);
+    years.push({
+      year,
+      employees: Math.max(eLow, Math.round(employees2025 * Math.pow(1 + growth / 2, year - 2025))),
+      revenueFen: Math.round(revenue2025 * factor) * 100,
+    });
+  }
+  return years;
+}

@@ -25,8 +25,11 @@ export interface SourceDefinition<R extends KeyedRecord, L extends object> {
   enterprise: new () => EnterpriseKey;
   /** The table the findings come from: loaded for many enterprises in one statement. */
   records: new () => R;
-  /** All of an enterprise's records (history included) → its findings, each dated. */
-  findings(records: R[]): Finding[];
+  /**
+   * All of an enterprise's records (history included) → its findings, each dated. `asOf` is how
+   * current the source is, for a finding that arises from the absence of a record.
+   */
+  findings(records: R[], context: { creditCode: string; asOf: Date }): Finding[];
   /** The field group (`Enterprise.<fieldPrefix>`) and any queries. */
   resolvers: Function[];
   /** Every entity stored, `records` included. */
@@ -62,12 +65,13 @@ function findingsResolver<R extends KeyedRecord>(definition: SourceDefinition<R,
     async findings(@Root() enterprise: EnterpriseKey, @Ctx() ctx: SourceContext<R>): Promise<SourceFindings> {
       const answer = await readSource(ctx, info, enterprise.creditCode, `Enterprise.${field}`);
       const answeredAt = new Date();
+      const asOf = answer.sourceAsOf ?? answeredAt;
       return {
         source: info.name,
         department: info.owner,
         answeredAt,
-        asOf: answer.sourceAsOf ?? answeredAt,
-        findings: definition.findings(answer.records).map((finding) => ({ source: info.name, ...finding })),
+        asOf,
+        findings: definition.findings(answer.records, { creditCode: enterprise.creditCode, asOf }).map((finding) => ({ source: info.name, ...finding })),
       };
     }
   }

@@ -1,8 +1,9 @@
-import type { EntityManager } from '@mikro-orm/core';
-import { entityLoader } from '../../kit/loaders';
-import { TaxProfile } from './tax-profile.entity';
+import { QueryOrder, type EntityManager } from '@mikro-orm/core';
+import { groupLoader } from '../kit';
+import { TaxYear } from './tax-profile.entity';
 
+/** Tax's own loaders beside the kit's `records` (the profiles): the yearly figures, newest first. */
 export function createTaxLoaders(em: EntityManager) {
-  return { profile: entityLoader(em, TaxProfile, 'creditCode') };
+  return { years: groupLoader(em, TaxYear, { year: QueryOrder.DESC }) };
 }
 export type TaxLoaders = ReturnType<typeof createTaxLoaders>;

@@ -2,6 +2,7 @@ import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CreditCodeScalar } from '../../../platform/credit-code';
 import { FenScalar } from '../../kit/money';
+import { SourceRecord } from '../kit';
 
 export enum TaxCreditRating {
   A = 'A',
@@ -50,4 +51,41 @@ export class TaxProfile {
   @Field({ description: '最近一次申报日期 YYYY-MM-DD' })
   @Property({ type: 'string', length: 10 })
   lastFiledOn!: string;
+
+  @Field(() => String, { nullable: true, description: '纳税信用评价结果发布日期 YYYY-MM-DD' })
+  @Property({ type: 'string', length: 10, nullable: true })
+  ratedOn?: string | null;
+
+  @Field(() => String, { nullable: true, description: '纳税信用评价文号' })
+  @Property({ type: 'string', length: 64, nullable: true })
+  reference?: string | null;
+
+  @Field(() => String, { nullable: true, description: '欠税发生日期 YYYY-MM-DD；无欠税为 null' })
+  @Property({ type: 'string', length: 10, nullable: true })
+  arrearsSince?: string | null;
+
+  @Field(() => String, { nullable: true, description: '欠税公告或催缴文书文号' })
+  @Property({ type: 'string', length: 64, nullable: true })
+  arrearsReference?: string | null;
+
+  @Field({ description: '记录时间：该记录在税务局的数据时点' })
+  @Property({ type: 'datetime', defaultRaw: 'current_timestamp', index: true })
+  recordedAt!: Date;
+}
+
+/** Revenue and tax paid in one year (企业所得税年度汇算清缴), fen. `occurredOn`: filed on. */
+@ObjectType({ description: '年度营业收入与实缴税款（县税务局）' })
+@Entity({ tableName: 'tax_year' })
+export class TaxYear extends SourceRecord {
+  @Field(() => Int, { description: '年度' })
+  @Property({ type: 'integer' })
+  year!: number;
+
+  @Field(() => FenScalar, { description: '营业收入（分）' })
+  @Property({ type: 'bigint', runtimeType: 'number' })
+  revenueFen!: number;
+
+  @Field(() => FenScalar, { description: '实缴税款合计（分）' })
+  @Property({ type: 'bigint', runtimeType: 'number' })
+  taxPaidFen!: number;
 }

@@ -1,19 +1,21 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Args, Arg, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from 'type-graphql';
+import { Args, Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { forbidden } from '../../../platform/errors';
-import type { Identity, Role } from '../../../platform/identity';
+import type { Identity } from '../../../platform/identity';
 import { canReadEnterpriseRecord, enterpriseScope, Guard, regionOfCreditCode, requireAuthenticated } from '../../kit/scope';
 import { RegionCode } from '../../kit/validation';
 import { ConnectionType, PageArgs, paginate } from '../../kit/pagination';
-import type { Context } from '../../kit/subgraph';
+import { FenScalar } from '../../kit/money';
+import { readSource, SOURCE_READERS, sourceInfo, type SourceContext } from '../kit';
 import { EnterpriseReference } from './enterprise.reference';
 import type { TaxLoaders } from './loaders';
-import { TaxCreditRating, TaxProfile } from './tax-profile.entity';
+import { TaxCreditRating, TaxProfile, TaxYear } from './tax-profile.entity';
 
-type Ctx = Context<TaxLoaders>;
+export const tax = sourceInfo({ name: 'tax', fieldPrefix: 'tax', department: 'TAX', owner: '县税务局' });
+type Ctx = SourceContext<TaxProfile, TaxLoaders>;
 
 /** Taxpayer information is confidential (税收征管法 §8): the front-desk window does not need it. */
-const TAX_READERS: ReadonlySet<Role> = new Set<Role>(['ENTERPRISE', 'APPROVAL_BUREAU', 'FINANCE', 'DEPARTMENT_REVIEWER', 'DEPARTMENT_SYSTEM', 'ADMIN', 'AUDITOR']);
+const TAX_READERS = SOURCE_READERS;
 
 /**
  * Decided from the owner's key (the region is in the credit code), before any row is loaded:
@@ -66,6 +68,26 @@ export class TaxProfileResolver {
   enterprise(@Root() profile: TaxProfile): EnterpriseReference {
     return { creditCode: profile.creditCode };
   }
+
+  @FieldResolver(() => [TaxYear], { description: '历年营业收入与实缴税款（2021–2025），按年度倒序' })
+  years(@Root() profile: TaxProfile, @Ctx() ctx: Ctx): Promise<TaxYear[]> {
+    return ctx.loaders.years.load(profile.creditCode);
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: '最近一个已汇算清缴的年度' })
+  async latestYear(@Root() profile: TaxProfile, @Ctx() ctx: Ctx): Promise<number | null> {
+    return (await ctx.loaders.years.load(profile.creditCode))[0]?.year ?? null;
+  }
+
+  @FieldResolver(() => FenScalar, { nullable: true, description: '最近年度营业收入（分）' })
+  async revenueFen(@Root() profile: TaxProfile, @Ctx() ctx: Ctx): Promise<number | null> {
+    return (await ctx.loaders.years.load(profile.creditCode))[0]?.revenueFen ?? null;
+  }
+
+  @FieldResolver(() => FenScalar, { nullable: true, description: '最近年度实缴税款（分）' })
+  async taxPaidFen(@Root() profile: TaxProfile, @Ctx() ctx: Ctx): Promise<number | null> {
+    return (await ctx.loaders.years.load(profile.creditCode))[0]?.taxPaidFen ?? null;
+  }
 }
 
 @Resolver(() => EnterpriseReference)
@@ -73,7 +95,7 @@ export class EnterpriseTaxResolver {
   @FieldResolver(() => TaxProfile, { nullable: true, description: '纳税信息（县税务局）；无记录时为 null' })
   async tax(@Root() enterprise: EnterpriseReference, @Ctx() ctx: Ctx): Promise<TaxProfile | null> {
     assertCanReadTax(ctx.identity, { creditCode: enterprise.creditCode, regionCode: regionOfCreditCode(enterprise.creditCode) });
-    const profile = await ctx.loaders.profile.load(enterprise.creditCode);
+    const profile = (await readSource<TaxProfile>(ctx, tax, enterprise.creditCode, 'Enterprise.tax')).records[0] ?? null;
     // The profile's own region (where it is administered) is checked too.
     if (profile) assertCanReadTax(ctx.identity, profile);
     return profile;

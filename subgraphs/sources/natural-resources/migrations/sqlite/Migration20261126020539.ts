@@ -1,0 +1,12 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261126020539 extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`create table \`land_violation\` (\`id\` integer not null primary key autoincrement, \`credit_code\` text not null, \`region_code\` text not null, \`source\` text not null, \`reference\` text not null, \`occurred_on\` text not null, \`ends_on\` text null, \`recorded_at\` datetime not null, \`violation\` text not null, \`area_square_meters\` integer not null, \`amount_fen\` bigint not null);`);
+    this.addSql(`create index \`land_violation_credit_code_index\` on \`land_violation\` (\`credit_code\`);`);
+    this.addSql(`create index \`land_violation_region_code_index\` on \`land_violation\` (\`region_code\`);`);
+    this.addSql(`create index \`land_violation_recorded_at_index\` on \`land_violation\` (\`recorded_at\`);`);
+  }
+
+}

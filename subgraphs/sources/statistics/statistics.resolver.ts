@@ -1,0 +1,65 @@
+import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { FenScalar } from '../../kit/money';
+import { type EnterpriseKey, enterpriseKeyType, readSource, type SourceContext, sourceInfo } from '../kit';
+import { StatisticsRecord, StatisticsRecordKind } from './statistics-record.entity';
+
+export const statistics = sourceInfo({ name: 'statistics', fieldPrefix: 'statistics', department: 'STATS', owner: '县统计局' });
+export const Enterprise = enterpriseKeyType();
+
+@ObjectType({ description: '统计信息（县统计局）。联合审核的数据来源之一；指标字段供政策条件引用。' })
+export class StatisticsProfile {
+  @Field({ description: '最近年度是否为规模以上企业（规上）' })
+  aboveScale!: boolean;
+
+  @Field(() => Int, { nullable: true, description: '入规年份（连续规上的起始年度）；非规上为 null' })
+  aboveScaleSince!: number | null;
+
+  @Field(() => Int, { nullable: true, description: '最近年度从业人员期末人数' })
+  employees!: number | null;
+
+  @Field(() => Int, { nullable: true, description: '最近一个有年报的年度' })
+  latestYear!: number | null;
+
+  @Field(() => FenScalar, { nullable: true, description: '最近年度工业总产值（或营业收入），分' })
+  outputValueFen!: number | null;
+
+  @Field(() => [StatisticsRecord], { description: '历年年报，按年度倒序' })
+  years!: StatisticsRecord[];
+
+  @Field(() => [StatisticsRecord], { description: '统计违法行为（含已整改），按日期倒序' })
+  violations!: StatisticsRecord[];
+
+  @Field({ description: '来源数据的时点' })
+  asOf!: Date;
+}
+
+/** The year a continuous run of 规上 years up to the latest began (入规年份). */
+function aboveScaleSince(years: StatisticsRecord[]): number | null {
+  let since: number | null = null;
+  for (const y of years) {
+    if (!y.aboveScale) break;
+    since = y.year!;
+  }
+  return since;
+}
+
+@Resolver(() => Enterprise)
+export class EnterpriseStatisticsResolver {
+  @FieldResolver(() => StatisticsProfile, { nullable: true, description: '统计信息（县统计局）' })
+  async statistics(@Root() enterprise: EnterpriseKey, @Ctx() ctx: SourceContext<StatisticsRecord>): Promise<StatisticsProfile> {
+    const answer = await readSource(ctx, statistics, enterprise.creditCode, 'Enterprise.statistics');
+    const years = answer.records.filter((r) => r.kind === StatisticsRecordKind.ANNUAL).sort((a, b) => b.year! - a.year!);
+    const latest = years[0];
+    // The first entry may still carry an older since-year from before 2021: the run is what the rows show.
+    return {
+      aboveScale: !!latest?.aboveScale,
+      aboveScaleSince: latest?.aboveScale ? aboveScaleSince(years) : null,
+      employees: latest?.employees ?? null,
+      latestYear: latest?.year ?? null,
+      outputValueFen: latest?.outputValueFen ?? null,
+      years,
+      violations: answer.records.filter((r) => r.kind === StatisticsRecordKind.VIOLATION).sort((a, b) => b.occurredOn.localeCompare(a.occurredOn)),
+      asOf: answer.sourceAsOf ?? new Date(),
+    };
+  }
+}
