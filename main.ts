@@ -3,6 +3,7 @@ import { accessSync } from 'node:fs';
 import { ConfigError, loadConfig, StartupError, type Config } from './platform/config';
 import { createLogger, flushLogs } from './platform/logger';
 import { initTelemetry, shutdownTelemetry } from './platform/telemetry';
+import type { EventsSubgraph } from './subgraphs/kit/events';
 
 /**
  * `npm start`                 every subgraph and the gateway in one process (the embedded default)
@@ -14,6 +15,7 @@ import { initTelemetry, shutdownTelemetry } from './platform/telemetry';
 
 /** What a running piece needs to stop: drain gracefully, or (past the deadline) cut everything. */
 interface Piece {
+  kind?: 'gateway' | 'events' | 'subgraph';
   drain(): Promise<void>;
   force(): void;
 }
@@ -70,6 +72,20 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
+  // The event relays run for every subgraph this process runs, once all are open (kit/events).
+  const opened: EventsSubgraph[] = [];
+  const startSubgraphEvents = async () => {
+    const { startEvents } = await import('./subgraphs/kit/events');
+    const events = await startEvents(opened, config.events, createLogger(config.logLevel, { service: 'events' }));
+    // Stopped before the subgraphs' databases close (pieces stop in order, gateway first).
+    const index = pieces.findIndex((p) => p.kind === 'subgraph');
+    pieces.splice(index < 0 ? pieces.length : index, 0, { kind: 'events', drain: () => events.stop(), force: () => undefined });
+    log.info('events started', { transport: events.transport, subgraphs: opened.map((r) => r.definition.name) });
+    if (piece && events.transport === 'in-process') {
+      log.warn('events: the in-process relay reaches only consumers in this process; pieces started apart need NATS_URL (docs/events.md)');
+    }
+  };
+
   const startSubgraph = async (name: string, port: number, portSetting: string): Promise<string> => {
     const { findSubgraph } = await import('./subgraphs/registry');
     const { openDatabase } = await import('./subgraphs/kit/orm');
@@ -83,7 +99,9 @@ async function main(): Promise<void> {
       await orm.close(true);
       throw error instanceof StartupError ? new StartupError(portSetting, error.message.replace(/^PORT: /, '')) : error;
     });
+    opened.push({ definition, orm, registry: server.metrics.registry });
     pieces.push({
+      kind: 'subgraph',
       drain: async () => {
         await server.stop();
         await orm.close();
@@ -120,6 +138,7 @@ async function main(): Promise<void> {
     for (const definition of subgraphs) {
       serviceUrls[definition.name] = await startSubgraph(definition.name, subgraphPort(config.subgraphPortBase, definition.name), portSetting);
     }
+    await startSubgraphEvents();
     const running = await startGateway(config, serviceUrls);
     const shown = running.url.replace('127.0.0.1', 'localhost');
     process.stdout.write(
@@ -138,6 +157,7 @@ async function main(): Promise<void> {
       throw new ConfigError([`unknown piece "${piece}": use gateway or one of ${subgraphs.map((s) => s.name).join(', ')}`]);
     }
     await startSubgraph(piece, config.port, 'PORT');
+    await startSubgraphEvents();
   }
 }
 

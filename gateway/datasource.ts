@@ -5,6 +5,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, parse, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { ErrorCode } from '../platform/errors';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
+import { encodePurpose, PURPOSE_HEADER } from '../platform/purpose';
 import type { GatewayMetrics } from '../platform/metrics';
 import { injectTraceContext } from '../platform/telemetry';
 import type { GatewayContext } from './context';
@@ -78,12 +79,14 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     // checks, schema loads) nothing is signed and the subgraph refuses the call.
     if (context.internalIdentity) headers[IDENTITY_HEADER] = await context.internalIdentity(this.serviceName);
     headers[REQUEST_ID_HEADER] = context.requestId ?? randomUUID();
+    // The purpose of the request, for the subgraphs' access logs.
+    if (context.purpose) headers[PURPOSE_HEADER] = encodePurpose(context.purpose);
     // Observability: the subgraph continues this request's trace (W3C traceparent).
     injectTraceContext({ set: (name, value) => (headers[name] = value) });
     // Only queries are shared, and only between callers of the same identity (what the signed
     // header says): the subgraph's answer depends on nothing else. The shared call carries the
     // first caller's request id and trace.
-    const dedupKey = 'incomingRequestContext' in options && isQuery(request.query) && context.identity ? `${JSON.stringify(context.identity)}\n${body}` : undefined;
+    const dedupKey = 'incomingRequestContext' in options && isQuery(request.query) && context.identity ? `${JSON.stringify(context.identity)}\n${context.purpose ?? ''}\n${body}` : undefined;
     return { body, headers, deadline, dedupKey };
   }
 

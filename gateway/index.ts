@@ -6,7 +6,8 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 // Already @apollo/gateway's own dependency: the same parser it reads the supergraph's subgraphs with.
 import { Supergraph } from '@apollo/federation-internals';
 import type { Config } from '../platform/config';
-import { errorLogPlugin } from '../platform/errors';
+import { AppError, ErrorCode, errorLogPlugin } from '../platform/errors';
+import { decodePurpose, PURPOSE_HEADER } from '../platform/purpose';
 import { createHttpHandler, createHttpServer, drainPlugin, listen, sendJson, type RunningServer } from '../platform/http';
 import { createIdentitySigner, REQUEST_ID_HEADER } from '../platform/identity';
 import { queryGuard, resolveQueryLimits, type QueryGuard } from '../platform/limits';
@@ -154,10 +155,13 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
   const context = async (req: IncomingMessage): Promise<GatewayContext> => {
     const incomingId = req.headers[REQUEST_ID_HEADER];
     const requestId = typeof incomingId === 'string' && /^[\w.-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
+    // The purpose a caller states for the access logs: checked here, forwarded to every subgraph.
+    const { purpose, problem } = decodePurpose(req.headers[PURPOSE_HEADER] as string | undefined);
+    if (problem) throw new AppError(ErrorCode.BAD_USER_INPUT, problem, { header: PURPOSE_HEADER, http: { status: 400 } });
     try {
       const identity = await authenticate(req.headers.authorization);
       // Per caller, not per request: the signer reuses a (caller, subgraph) header for 45 of its 60 s.
-      return { identity, requestId, internalIdentity: (subgraph: string) => signer.header(identity, subgraph) };
+      return { identity, requestId, purpose, internalIdentity: (subgraph: string) => signer.header(identity, subgraph) };
     } catch (error) {
       Object.assign((error as { extensions: Record<string, unknown> }).extensions, { http: { status: 401 } });
       throw error;

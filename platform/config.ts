@@ -83,6 +83,21 @@ const EnvSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: positiveInt.optional(),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.optional(),
   HTTP_MAX_BODY_BYTES: positiveInt.default(1_000_000),
+  // --- events (see docs/events.md) ---
+  /** Set: events go through NATS JetStream; unset: the in-process relay. */
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls|wss?):\/\/[^\s]+$/, 'must be a nats:// URL such as nats://127.0.0.1:4222 (leave unset for the in-process relay)')
+    .optional(),
+  /** Streams are `<prefix>_<FAMILY>`, subjects `<prefix>.<family>.<type>`. */
+  NATS_STREAM_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'must be a letter then up to 31 letters, digits, _ or - (it names streams and subjects)')
+    .default('QINQING'),
+  EVENTS_POLL_MS: positiveInt.default(1000),
+  EVENTS_MAX_ATTEMPTS: positiveInt.default(5),
+  EVENTS_RETRY_BASE_MS: positiveInt.default(1000),
+  NATS_ACK_WAIT_MS: positiveInt.default(30_000),
 });
 
 /**
@@ -219,6 +234,18 @@ export interface Config {
   /** SIGTERM/SIGINT: drain, close the database, exit 0 within this; past it exit 1. */
   shutdownTimeoutMs: number;
   http: HttpLimits;
+  /** The event relays (subgraphs/kit/events). */
+  events: {
+    natsUrl?: string;
+    streamPrefix: string;
+    pollMs: number;
+    /** Deliveries before an event is dead-lettered (a consumer's own maxAttempts wins). */
+    maxAttempts: number;
+    /** First retry after this; doubles per attempt, at most a minute. */
+    retryBaseMs: number;
+    /** NATS: an unacknowledged message is delivered again after this. */
+    ackWaitMs: number;
+  };
 }
 
 /** Timeouts and limits of every HTTP server in the graph (platform/http.ts applies them). */
@@ -351,6 +378,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     http,
+    events: {
+      natsUrl: e.NATS_URL,
+      streamPrefix: e.NATS_STREAM_PREFIX,
+      pollMs: e.EVENTS_POLL_MS,
+      maxAttempts: e.EVENTS_MAX_ATTEMPTS,
+      retryBaseMs: e.EVENTS_RETRY_BASE_MS,
+      ackWaitMs: e.NATS_ACK_WAIT_MS,
+    },
   };
 }
 

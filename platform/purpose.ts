@@ -12,3 +12,24 @@ export function purposeProblem(value: string): string | undefined {
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) return `用途说明（${PURPOSE_HEADER}）含有控制字符`;
   return undefined;
 }
+
+/**
+ * HTTP headers carry Latin-1 only, so the purpose travels percent-encoded UTF-8
+ * (`encodeURIComponent('兑付审核')`); plain ASCII without `%` passes as it is. Returns the text,
+ * or the reason it is refused.
+ */
+export function decodePurpose(raw: string | undefined): { purpose?: string; problem?: string } {
+  const trimmed = raw?.trim();
+  if (!trimmed) return {};
+  let purpose: string;
+  try {
+    purpose = decodeURIComponent(trimmed);
+  } catch {
+    return { problem: `用途说明（${PURPOSE_HEADER}）须为百分号编码的 UTF-8 文本（encodeURIComponent）` };
+  }
+  const problem = purposeProblem(purpose);
+  return problem ? { problem } : { purpose };
+}
+
+/** How the gateway forwards a checked purpose to the subgraphs. */
+export const encodePurpose = (purpose: string) => encodeURIComponent(purpose);

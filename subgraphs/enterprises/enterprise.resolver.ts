@@ -1,5 +1,7 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
-import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, Info, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { recordAccess } from '../kit/access';
 import { CreditCodeScalar } from '../../platform/credit-code';
 import { AppError, ErrorCode, forbidden, invalidInput, type FieldProblem } from '../../platform/errors';
 import { regionCovers, type Identity } from '../../platform/identity';
@@ -71,6 +73,13 @@ const seesLegalRepresentative = (identity: Identity, enterprise: Enterprise) =>
 /** The full account number is for paying: the payer and the enterprise itself. */
 const seesBankAccount = (identity: Identity, enterprise: Enterprise) =>
   isSelf(identity, enterprise) || identity.role === 'APPROVAL_BUREAU';
+
+/**
+ * Whether the query asks for `field` of this object (a fragment counts as asking: not worth
+ * resolving it here). An unmasked value that is not sent is no access.
+ */
+const selects = (info: GraphQLResolveInfo, field: string) =>
+  info.fieldNodes.some((node) => node.selectionSet?.selections.some((s) => s.kind !== 'Field' || s.name.value === field));
 
 /** `%`, `_` and `\` in a user's text are literal characters, not LIKE wildcards. */
 export const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -146,8 +155,12 @@ export class EnterpriseResolver {
   }
 
   @FieldResolver(() => LegalRepresentative, { description: '法定代表人（按权限脱敏）' })
-  legalRepresentative(@Root() enterprise: Enterprise, @Ctx() ctx: Ctx): LegalRepresentative {
+  legalRepresentative(@Root() enterprise: Enterprise, @Ctx() ctx: Ctx, @Info() info: GraphQLResolveInfo): LegalRepresentative {
     const visible = seesLegalRepresentative(ctx.identity, enterprise);
+    // An ID number served unmasked to anyone but the enterprise itself goes into the access log.
+    if (visible && !isSelf(ctx.identity, enterprise) && selects(info, 'idNumber')) {
+      recordAccess(ctx, { what: 'Enterprise.legalRepresentative', enterprises: [enterprise.creditCode], unmasked: ['legalRepresentative.idNumber'] });
+    }
     return {
       name: visible ? enterprise.legalRepresentative : maskPersonName(enterprise.legalRepresentative),
       idNumber: visible ? enterprise.legalRepresentativeIdNumber : maskIdNumber(enterprise.legalRepresentativeIdNumber),
@@ -156,8 +169,11 @@ export class EnterpriseResolver {
   }
 
   @FieldResolver(() => BankAccount, { description: '兑付账户（按权限脱敏）' })
-  bankAccount(@Root() enterprise: Enterprise, @Ctx() ctx: Ctx): BankAccount {
+  bankAccount(@Root() enterprise: Enterprise, @Ctx() ctx: Ctx, @Info() info: GraphQLResolveInfo): BankAccount {
     const visible = seesBankAccount(ctx.identity, enterprise);
+    if (visible && !isSelf(ctx.identity, enterprise) && selects(info, 'accountNumber')) {
+      recordAccess(ctx, { what: 'Enterprise.bankAccount', enterprises: [enterprise.creditCode], unmasked: ['bankAccount.accountNumber'] });
+    }
     return {
       bankName: enterprise.bankName,
       accountNumber: visible ? enterprise.bankAccount : maskBankAccount(enterprise.bankAccount),

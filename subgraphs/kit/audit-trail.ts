@@ -124,6 +124,9 @@ function auditPayload(cs: ChangeSet<any>, scope: MutationScope, producer: Produc
   return payload;
 }
 
+const writesOutbox = (uow: FlushEventArgs['uow']) => uow.getChangeSets().some((cs) => cs.meta.class === OutboxEvent);
+const outboxTransactions = new WeakSet<object>();
+
 /**
  * Registered by ormOptions on every subgraph's ORM: writes the audit events of a mutation's
  * flush into that flush, and nudges the relays after a commit that wrote outbox rows.
@@ -136,6 +139,13 @@ export class KitSubscriber implements EventSubscriber {
   }
 
   async onFlush(args: FlushEventArgs): Promise<void> {
+    this.audit(args);
+    // Inside a caller's transaction: remember it wrote outbox rows, to nudge the relays on commit.
+    const transaction = args.em.getTransactionContext();
+    if (transaction && writesOutbox(args.uow)) outboxTransactions.add(transaction as object);
+  }
+
+  private audit(args: FlushEventArgs): void {
     const scope = mutationScope.getStore();
     if (!scope) return;
     const producer = this[PRODUCER];
@@ -148,14 +158,9 @@ export class KitSubscriber implements EventSubscriber {
     }
   }
 
-  async afterFlush(args: FlushEventArgs): Promise<void> {
-    // Outside a transaction of the caller's, the flush committed: tell the relays.
-    if (!args.em.isInTransaction() && args.uow.getChangeSets().some((cs) => cs.meta.class === OutboxEvent)) {
-      outboxSignal.emit(this[PRODUCER].subgraph);
-    }
-  }
-
-  async afterTransactionCommit(_args: TransactionEventArgs): Promise<void> {
-    outboxSignal.emit(this[PRODUCER].subgraph);
+  async afterTransactionCommit(args: TransactionEventArgs): Promise<void> {
+    // A flush's own transaction (uow given) or a transaction whose flushes wrote outbox rows.
+    const wrote = args.uow ? writesOutbox(args.uow) : args.transaction !== undefined && outboxTransactions.has(args.transaction as object);
+    if (wrote) outboxSignal.emit('commit', this[PRODUCER].subgraph);
   }
 }

@@ -12,7 +12,7 @@ import { createIdentityVerifier, IDENTITY_HEADER, REQUEST_ID_HEADER } from '../.
 import { queryGuard, resolveQueryLimits } from '../../platform/limits';
 import { createLogger, type Logger } from '../../platform/logger';
 import { createGraphqlMetrics, graphqlMetricsPlugin, metricsRoute, type GraphqlMetrics } from '../../platform/metrics';
-import { PURPOSE_HEADER, purposeProblem } from '../../platform/purpose';
+import { decodePurpose, PURPOSE_HEADER } from '../../platform/purpose';
 import { currentTraceId, initTelemetry, traceRequests } from '../../platform/telemetry';
 import { writeAccessEvents } from './access';
 import { databasePoolStats } from './orm';
@@ -129,12 +129,12 @@ export async function createSubgraphServer(
     const identity = await verifyIdentity(headers[IDENTITY_HEADER]);
     const em = orm.em.fork();
     // The gateway refused a bad purpose already; one that is not acceptable here is dropped.
-    const purpose = headers[PURPOSE_HEADER];
+    const { purpose } = decodePurpose(headers[PURPOSE_HEADER]);
     return {
       em,
       identity,
       requestId,
-      purpose: purpose && !purposeProblem(purpose) ? purpose : undefined,
+      purpose,
       traceId: currentTraceId(),
       loaders: definition.createLoaders(em, identity),
       log: log.child({ requestId }),

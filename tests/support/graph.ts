@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { createGateway, type Gateway } from '../../gateway';
 import { signDevToken } from '../../gateway/auth';
 import { loadConfig, type Config } from '../../platform/config';
-import type { Logger } from '../../platform/logger';
+import { createLogger, type Logger } from '../../platform/logger';
 import type { RunningServer } from '../../platform/http';
 import { createIdentitySigner, type Identity, type IdentitySigner } from '../../platform/identity';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { subgraphs } from '../../subgraphs/registry';
+import { startEvents, type EventsRuntime } from '../../subgraphs/kit/events';
 import { openTestDatabase, type TestDatabase } from './db';
 
 export interface RunningSubgraph {
@@ -23,6 +24,8 @@ export interface TestGraph {
   gateway: Gateway;
   gatewayUrl: string;
   subgraphs: Record<string, RunningSubgraph>;
+  /** The event relays of every subgraph (in-process, or NATS with NATS_URL in `env`). */
+  events: EventsRuntime;
   supergraphPath: string;
   token(claims: { role: string; creditCode?: string; department?: string; region?: string }): Promise<string>;
   /** `x-qinqing-identity` as this graph's gateway would mint it for `subgraph`. */
@@ -81,6 +84,11 @@ export async function startTestGraph(
     const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name) ?? options.subgraphLog?.child({ service: definition.name }));
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
+  const events = await startEvents(
+    subgraphs.map((s) => ({ definition: s, orm: running[s.name].db.orm, registry: running[s.name].server.metrics.registry })),
+    config.events,
+    options.subgraphLog?.child({ service: 'events' }) ?? options.log?.('events') ?? createLogger(config.logLevel, { service: 'events' }),
+  );
   const gateway = await createGateway(config, {
     serviceUrls: Object.fromEntries(subgraphs.map((s) => [s.name, running[s.name].http.url])),
     supergraphPollMs: 100,
@@ -92,6 +100,7 @@ export async function startTestGraph(
     gateway,
     gatewayUrl: http.url,
     subgraphs: running,
+    events,
     supergraphPath,
     token: (claims) => signDevToken(config.jwt, claims),
     signIdentity: (identity, subgraph) => signIdentity(config, identity, subgraph),
@@ -99,6 +108,7 @@ export async function startTestGraph(
       postGraphql(http.url, { query, variables }, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }),
     async stop() {
       await gateway.stop();
+      await events.stop();
       for (const s of Object.values(running)) {
         await s.server.stop().catch(() => undefined);
         await s.db.close();

@@ -159,4 +159,12 @@ describe('production refuses every dev key and secret, naming which', () => {
     const problems = problemsOf({ SUBGRAPH_CONNECTIONS: '0', SUBGRAPH_MAX_QUEUE: '-1', SUBGRAPH_DEDUP: 'yes' });
     expect(problems.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['SUBGRAPH_CONNECTIONS', 'SUBGRAPH_MAX_QUEUE', 'SUBGRAPH_DEDUP']));
   });
+
+  test('events: in-process unless NATS_URL is set; bad values are named', () => {
+    expect(loadConfig({}).events).toEqual({ natsUrl: undefined, streamPrefix: 'QINQING', pollMs: 1000, maxAttempts: 5, retryBaseMs: 1000, ackWaitMs: 30_000 });
+    expect(loadConfig({ NATS_URL: 'nats://127.0.0.1:4222', NATS_STREAM_PREFIX: 'T1', EVENTS_MAX_ATTEMPTS: '3' }).events).toMatchObject({ natsUrl: 'nats://127.0.0.1:4222', streamPrefix: 'T1', maxAttempts: 3 });
+    const problems = problemsOf({ NATS_URL: 'http://127.0.0.1:4222', NATS_STREAM_PREFIX: 'has.dot', EVENTS_POLL_MS: '0', EVENTS_MAX_ATTEMPTS: 'many' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['NATS_URL', 'NATS_STREAM_PREFIX', 'EVENTS_POLL_MS', 'EVENTS_MAX_ATTEMPTS']));
+    expect(problems.find((p) => p.startsWith('NATS_URL'))).toMatch(/nats:\/\//);
+  });
 });
