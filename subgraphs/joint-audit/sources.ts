@@ -33,15 +33,11 @@ export const ALL_AUDIT_SOURCES: readonly AuditSource[] = Object.freeze([
   source('work-safety', '县应急管理局', [C.SAFETY_VIOLATION, C.SAFETY_ACCIDENT]),
   source('natural-resources', '县自然资源局', [C.LAND_VIOLATION]),
   source('housing', '县住建局', [C.CONSTRUCTION_VIOLATION]),
-  source('pboc', '县人民银行', [C.ACCOUNT_NOT_VERIFIED]),
+  source('pboc', '人民银行兴国县支行', [C.ACCOUNT_NOT_VERIFIED]),
 ]);
 
-/**
- * TEMPORARY (issue 7 lands the sources in steps): the sources whose subgraph is in the graph on
- * this branch. `@requires` of a field no subgraph provides does not compose. Goes when all nine are in.
- */
-const LANDED = new Set(['credit', 'ecology']);
-export const AUDIT_SOURCES: readonly AuditSource[] = ALL_AUDIT_SOURCES.filter((s) => LANDED.has(s.name));
+/** The sources the joint audit requires (all of them; a deployment without one would not compose). */
+export const AUDIT_SOURCES = ALL_AUDIT_SOURCES;
 
 export const findSource = (name: string) => ALL_AUDIT_SOURCES.find((s) => s.name === name);
 

@@ -11,7 +11,7 @@ import { startTestGraph, type TestGraph } from '../support/graph';
  */
 const AS_OF = '2026-10-31';
 const HELD = '913607325556285396'; // 兴国丰泰建材: penalty 2025-12-31 not rectified (≤ 12 months → HOLD); credit rating D (WARN)
-const WARNED = '913607325442526874'; // 兴国中恒农产品贸易: penalty 2025-02-21, rectified 2025-03-14 (≤ 36 months → WARN)
+const WARNED = '913607325442526874'; // 兴国中恒农产品贸易: penalty 2025-02-21, rectified 2025-03-14 (≤ 36 months → WARN); a statistics penalty of 2024 (> 12 months: INFO)
 const CLEAN = '9136073256850595XR'; // 兴国中恒建设: dishonesty listing 2022-03-11, lifted 2025-02-12 (INFO)
 
 const VERDICT = `query($cc: CreditCode!, $p: String!, $asOf: String) {
@@ -58,10 +58,11 @@ describeDb('the joint audit, through the gateway', () => {
     for (const s of v.sources) expect(Date.parse(s.answeredAt)).toBeGreaterThan(0);
   });
 
-  test('WARN: a rectified penalty 20 months before asOf (the 36-month rule)', async () => {
+  test('WARN: a rectified penalty 20 months before asOf (the 36-month rule); a statistics penalty 32 months before is INFO', async () => {
     const v = (await audit(WARNED)).data.enterprise.jointAudit;
     expect(v.verdict).toBe('WARN');
     expect(v.findings).toEqual([
+      expect.objectContaining({ source: 'statistics', category: 'STATISTICS_VIOLATION', occurredOn: '2024-02-07', endsOn: '2024-05-08', inEffect: false, reference: '兴统罚〔2024〕655号', effect: 'INFO', rule: null }),
       expect.objectContaining({ source: 'ecology', occurredOn: '2025-02-21', endsOn: '2025-03-14', inEffect: false, reference: '兴环罚〔2025〕2号', effect: 'WARN', rule: { withinMonths: 36, activeOnly: false, effect: 'WARN' } }),
     ]);
     expect(v.reasons).toEqual([expect.stringMatching(/^提示：县生态环境局 .*（兴环罚〔2025〕2号，2025-02-21，已于 2025-03-14 解除或整改）。依据规则：县生态环境局：近 36 个月内环境行政处罚 → 提示$/)]);
@@ -84,7 +85,8 @@ describeDb('the joint audit, through the gateway', () => {
     );
     expect(set.body.data.setJointAuditRules).toEqual({ isDefault: false, rules: [{ description: '县生态环境局：近 60 个月内环境行政处罚 → 暂缓' }] });
     const v = (await audit(WARNED, 'XG-GREEN')).data.enterprise.jointAudit;
-    expect(v).toMatchObject({ verdict: 'HOLD', rulesAreDefault: false, findings: [{ effect: 'HOLD', rule: { withinMonths: 60 } }] });
+    expect(v).toMatchObject({ verdict: 'HOLD', rulesAreDefault: false });
+    expect(v.findings.map((f: any) => [f.source, f.effect, f.rule?.withinMonths ?? null])).toEqual([['statistics', 'INFO', null], ['ecology', 'HOLD', 60]]);
     // The dishonesty and credit-rating rules are not in this policy: 兴国丰泰's rating D is only INFO now.
     expect((await audit(HELD, 'XG-GREEN')).data.enterprise.jointAudit.findings.map((f: any) => [f.source, f.effect])).toEqual([['credit', 'INFO'], ['ecology', 'HOLD']]);
     expect((await audit(WARNED, 'XG-2026-001')).data.enterprise.jointAudit.verdict).toBe('WARN');
