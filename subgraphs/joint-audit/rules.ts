@@ -1,6 +1,6 @@
 import { FindingCategory } from '../kit/findings';
 import type { FieldProblem } from '../../platform/errors';
-import { ALL_AUDIT_SOURCES, findSource, sourceReports } from './sources';
+import { AUDIT_SOURCES, findSource, sourceReports } from './sources';
 
 export type RuleEffect = 'HOLD' | 'WARN';
 
@@ -85,7 +85,7 @@ export function ruleProblems(rules: readonly AuditRule[]): FieldProblem[] {
     const at = (field: string) => `rules.${i}.${field}`;
     const source = findSource(r.source);
     if (!source) {
-      problems.push({ field: at('source'), message: `第 ${i + 1} 条规则的数据来源“${String(r.source).slice(0, 32)}”未知，应为：${ALL_AUDIT_SOURCES.map((s) => s.name).join('、')}` });
+      problems.push({ field: at('source'), message: `第 ${i + 1} 条规则的数据来源“${String(r.source).slice(0, 32)}”未知，应为：${AUDIT_SOURCES.map((s) => s.name).join('、')}` });
     } else if (!sourceReports(source, r.category)) {
       problems.push({ field: at('category'), message: `第 ${i + 1} 条规则：${source.department}不报告“${label(r.category)}”，它报告：${source.categories.map(label).join('、')}` });
     }

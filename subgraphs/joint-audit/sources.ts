@@ -24,7 +24,7 @@ const source = (name: string, department: string, categories: FindingCategory[])
  * The sources the joint audit consults: THE list. The `@requires` field set, the per-source
  * statuses and the rule validation are all built from it; a new source is one line here.
  */
-export const ALL_AUDIT_SOURCES: readonly AuditSource[] = Object.freeze([
+export const AUDIT_SOURCES: readonly AuditSource[] = Object.freeze([
   source('credit', '县发改委', [C.SERIOUS_DISHONESTY, C.PUBLIC_CREDIT_LOW]),
   source('tax', '县税务局', [C.TAX_CREDIT_D, C.TAX_ARREARS]),
   source('statistics', '县统计局', [C.STATISTICS_VIOLATION]),
@@ -36,19 +36,16 @@ export const ALL_AUDIT_SOURCES: readonly AuditSource[] = Object.freeze([
   source('pboc', '人民银行兴国县支行', [C.ACCOUNT_NOT_VERIFIED]),
 ]);
 
-/** The sources the joint audit requires (all of them; a deployment without one would not compose). */
-export const AUDIT_SOURCES = ALL_AUDIT_SOURCES;
-
-export const findSource = (name: string) => ALL_AUDIT_SOURCES.find((s) => s.name === name);
+export const findSource = (name: string) => AUDIT_SOURCES.find((s) => s.name === name);
 
 /** Categories some source owns; a category nobody lists (added later by a source) fits any source. */
-const OWNED = new Set(ALL_AUDIT_SOURCES.flatMap((s) => s.categories));
+const OWNED = new Set(AUDIT_SOURCES.flatMap((s) => s.categories));
 export const sourceReports = (source: AuditSource, category: FindingCategory) => source.categories.includes(category) || !OWNED.has(category);
 
 /**
  * What the verdict reads of each source's answer. Not `source`/`department`: the list above knows
- * them, and the representations of 1,000 enterprises × 9 sources must stay well inside the
- * subgraphs' request body limit (HTTP_MAX_BODY_BYTES, 1 MB).
+ * them, and the representations of 1,000 enterprises × 9 sources (what the gateway posts to this
+ * subgraph) stay smaller without them (SUBGRAPH_MAX_BODY_BYTES).
  */
 const FINDING_FIELDS = 'category severity occurredOn endsOn reference reason recordedAt';
 const SOURCE_FIELDS = `answeredAt asOf findings { ${FINDING_FIELDS} }`;
