@@ -10,6 +10,9 @@ import type { PoolStats } from '../../platform/metrics';
 import { recordStatementSpan } from '../../platform/telemetry';
 import { DEFAULT_DEMO_ENTERPRISES } from '../../demo/population';
 import type { SubgraphDefinition } from './subgraph';
+import { KitSubscriber } from './audit-trail';
+import { KIT_ENTITIES } from './events/entities';
+import { kitMigrations } from './events/migrations';
 
 export type Driver = 'sqlite' | 'postgresql';
 
@@ -31,7 +34,10 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
   const databaseUrl = options.databaseUrl ?? (options.sqlitePath ? undefined : config.databaseUrl);
   const driver: Driver = databaseUrl ? 'postgresql' : 'sqlite';
   const common: Options = {
-    entities: definition.entities,
+    // The kit's tables (outbox, inbox, relay state, dead letters) are in every subgraph's database.
+    entities: [...definition.entities, ...KIT_ENTITIES],
+    // Audit events of mutations, the producer's name for `emit`, relay nudges after commits.
+    subscribers: [new KitSubscriber({ subgraph: definition.name, department: definition.department })],
     extensions: [Migrator],
     // Requests fork their own EntityManager; using the global one is a bug we want to hear about.
     allowGlobalContext: false,
@@ -42,7 +48,8 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
     flushMode: 'commit',
     ignoreUndefinedInQuery: true,
     migrations: {
-      migrationsList: definition.migrations[driver],
+      // The kit's migrations first: a subgraph's own never contain kit tables.
+      migrationsList: [...kitMigrations[driver], ...definition.migrations[driver]],
       path: options.migrationsPath,
       pathTs: options.migrationsPath,
       tableName: 'mikro_orm_migrations',

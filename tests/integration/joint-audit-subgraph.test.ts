@@ -34,6 +34,11 @@ describeDb('the joint-audit subgraph in-process', () => {
   });
 
   const approval: Identity = { role: 'APPROVAL_BUREAU', region: '360732' };
+  /** The kit's outbox (its own table in every subgraph's database), read as stored. */
+  const auditEvents = async () => {
+    const rows: { payload: unknown }[] = await db.orm.em.fork().getConnection().execute("select payload from kit_outbox where type = 'audit.mutation' order by seq");
+    return rows.map((r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload));
+  };
   const code = (i: number, region = '360732') => makeCreditCode({ authority: '9', entityType: '1', regionCode: region, orgBody8: `JA${String(i).padStart(6, '0')}` });
   const clean = (source: (typeof AUDIT_SOURCES)[number]) => ({
     source: source.name,
@@ -79,6 +84,10 @@ describeDb('the joint-audit subgraph in-process', () => {
       approval,
     );
     expect(set.errors).toBeUndefined();
+    // The kit's audit trail: the change and its event in one transaction, nothing to remember here.
+    expect(await auditEvents()).toEqual([
+      expect.objectContaining({ action: 'setJointAuditRules', subgraph: 'joint-audit', ownerDepartment: 'APPROVAL', entity: 'JointAuditPolicyRules', entityId: 'XG-STRICT', operation: 'CREATE', region: '360732' }),
+    ]);
     expect(set.data.setJointAuditRules).toEqual({
       policyCode: 'XG-STRICT',
       isDefault: false,
@@ -102,7 +111,9 @@ describeDb('the joint-audit subgraph in-process', () => {
 
   it('bad rules: every problem listed at once, nothing written', async () => {
     const rows = () => db.orm.em.fork().count(JointAuditPolicyRules);
+    const events = async () => (await auditEvents()).length;
     const before = await rows();
+    const eventsBefore = await events();
     const result = await run(
       `mutation($rules: [JointAuditRuleInput!]!) { setJointAuditRules(policyCode: "坏 code!", rules: $rules) { policyCode } }`,
       { rules: [{ source: 'weather', category: 'GANG_RELATED', withinMonths: 0, effect: 'HOLD' }, { source: 'ecology', category: 'TAX_ARREARS', withinMonths: 500, effect: 'WARN' }] },
@@ -111,6 +122,7 @@ describeDb('the joint-audit subgraph in-process', () => {
     expect(result.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(result.errors[0].extensions.problems.map((p: any) => p.field)).toEqual(['policyCode', 'rules.0.source', 'rules.0.withinMonths', 'rules.1.category', 'rules.1.withinMonths']);
     expect(await rows()).toBe(before);
+    expect(await events()).toBe(eventsBefore); // a refused mutation leaves no audit event
     const bad = await audit([representation(code(3))], approval, 'ok-code', '2026-02-30');
     expect(bad.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect((await audit([representation(code(3))], approval, 'x')).errors[0].extensions.problems[0].field).toBe('policyCode');
