@@ -175,6 +175,8 @@ describe.each(['in-process', 'nats'] as const)('events delivered %s', (transport
         expect(await consumerDb.orm.em.fork().count(InboxEntry, { consumer: 'sink' })).toBe(40);
         // Per producer, in the order they were written (a single writer here).
         if (transport === 'in-process') expect(rows.map((r) => r.n)).toEqual([...Array(40).keys()]);
+        // Counted just after the handler's commit: wait for the last one's count.
+        await eventually(() => metricValue(registry, 'qinqing_events_delivered_total', { consumer: 'sink' }), (n) => n >= 40);
         expect(await metricValue(registry, 'qinqing_events_delivered_total', { consumer: 'sink' })).toBe(40);
         if (transport === 'in-process') expect(await metricValue(registry, 'qinqing_events_duplicates_total', { consumer: 'sink' })).toBe(before.length);
         if (transport === 'nats') {
@@ -220,13 +222,14 @@ describe.each(['in-process', 'nats'] as const)('events delivered %s', (transport
         expect((dead[0].event as unknown as DomainEvent).payload).toEqual({ n: 3 });
         const rows = await eventually(() => sinkRows(consumerDb, 'sink-poison'), (r) => r.length >= 9);
         expect(rows.map((r) => r.n).sort((a, b) => a - b)).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9]);
-        expect(await metricValue(registry, 'qinqing_events_dead_lettered_total', { consumer: 'sink-poison' })).toBe(1);
+        // Counted once the dead letter is stored (the NATS consumer then publishes it to the dead-letter stream).
+        await eventually(() => metricValue(registry, 'qinqing_events_dead_lettered_total', { consumer: 'sink-poison' }), (n) => n === 1);
         expect(await metricValue(registry, 'qinqing_events_redelivered_total', { consumer: 'sink-poison' })).toBe(config.maxAttempts - 1);
         if (transport === 'nats') {
           const nc = await connect({ servers: NATS_TEST_URL });
           try {
-            const info = await (await nc.jetstreamManager()).streams.info(deadLetterStream(config.streamPrefix));
-            expect(info.state.messages).toBe(1);
+            const jsm = await nc.jetstreamManager();
+            await eventually(async () => (await jsm.streams.info(deadLetterStream(config.streamPrefix))).state.messages, (n) => n === 1);
           } finally {
             await nc.close();
           }

@@ -26,6 +26,10 @@ export interface TestGraph {
   subgraphs: Record<string, RunningSubgraph>;
   /** The event relays of every subgraph (in-process, or NATS with NATS_URL in `env`). */
   events: EventsRuntime;
+  /** Stops the relays (as a crash or an outage of the consumers would) … */
+  stopEvents(): Promise<void>;
+  /** … and starts them again over the same databases: they resume where they stopped. */
+  startEvents(): Promise<EventsRuntime>;
   supergraphPath: string;
   token(claims: { role: string; creditCode?: string; department?: string; region?: string }): Promise<string>;
   /** `x-qinqing-identity` as this graph's gateway would mint it for `subgraph`. */
@@ -84,11 +88,14 @@ export async function startTestGraph(
     const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name) ?? options.subgraphLog?.child({ service: definition.name }));
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
-  const events = await startEvents(
-    subgraphs.map((s) => ({ definition: s, orm: running[s.name].db.orm, registry: running[s.name].server.metrics.registry })),
-    config.events,
-    options.subgraphLog?.child({ service: 'events' }) ?? options.log?.('events') ?? createLogger(config.logLevel, { service: 'events' }),
-  );
+  const eventsLog = options.subgraphLog?.child({ service: 'events' }) ?? options.log?.('events') ?? createLogger(config.logLevel, { service: 'events' });
+  const runEvents = () =>
+    startEvents(
+      subgraphs.map((s) => ({ definition: s, orm: running[s.name].db.orm, registry: running[s.name].server.metrics.registry })),
+      config.events,
+      eventsLog,
+    );
+  let events = await runEvents();
   const gateway = await createGateway(config, {
     serviceUrls: Object.fromEntries(subgraphs.map((s) => [s.name, running[s.name].http.url])),
     supergraphPollMs: 100,
@@ -100,7 +107,15 @@ export async function startTestGraph(
     gateway,
     gatewayUrl: http.url,
     subgraphs: running,
-    events,
+    get events() {
+      return events;
+    },
+    stopEvents: () => events.stop(),
+    async startEvents() {
+      await events.stop();
+      events = await runEvents();
+      return events;
+    },
     supergraphPath,
     token: (claims) => signDevToken(config.jwt, claims),
     signIdentity: (identity, subgraph) => signIdentity(config, identity, subgraph),

@@ -148,8 +148,8 @@ export async function startNatsRelay(producers: ProducerNode[], consumers: Consu
       const maxAttempts = consumer.maxAttempts ?? options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
       if (attempts >= maxAttempts) {
         await storeDeadLetter(node.orm, consumer, event, attempts, error);
-        await js.publish(`${prefix}.deadletter.${subjectToken(consumer.name)}`, JSON.stringify({ consumer: consumer.name, attempts, event }), { msgID: `${consumer.name}:${event.id}` });
         node.metrics.deadLettered.inc({ consumer: consumer.name });
+        await js.publish(`${prefix}.deadletter.${subjectToken(consumer.name)}`, JSON.stringify({ consumer: consumer.name, attempts, event }), { msgID: `${consumer.name}:${event.id}` });
         msg.term('dead-lettered');
         log.error('event dead-lettered', { consumer: consumer.name, eventId: event.id, type: event.type, attempts, error });
       } else {
