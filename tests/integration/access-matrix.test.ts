@@ -72,6 +72,19 @@ const readTarget = (over: Partial<Record<Caller, Outcome>> = {}): Record<Caller,
 
 const masking = (group: string) => (data: any): Outcome => (data.enterprise[group].masked ? 'masked' : 'clear');
 
+/** [subgraph, Enterprise field, a selection of its field group] for every joint-audit source. */
+const SOURCE_FIELDS: [string, string, string][] = [
+  ['tax', 'tax', 'creditRating'],
+  ['credit', 'credit', 'publicCreditRating onDishonestyList'],
+  ['statistics', 'statistics', 'aboveScale employees'],
+  ['public-security', 'publicSecurity', 'inEffect'],
+  ['ecology', 'ecology', 'inEffect'],
+  ['work-safety', 'workSafety', 'inEffect'],
+  ['natural-resources', 'naturalResources', 'inEffect'],
+  ['housing', 'housing', 'inEffect'],
+  ['pboc', 'pboc', 'verified'],
+];
+
 export const ROWS: Row[] = [
   // ---- enterprises subgraph: the public directory
   { name: 'regions', query: '{ regions { code } }', expect: everyone('allow') },
@@ -164,6 +177,58 @@ export const ROWS: Row[] = [
     query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { tax { enterprise { creditCode } } } }',
     variables: (f) => ({ cc: f.target }),
     classify: (data) => (data.enterprise.tax?.enterprise?.creditCode ? 'allow' : 'deny'),
+    expect: readTarget({ clerkCounty: 'deny' }),
+  },
+  {
+    name: 'Enterprise.tax.years (revenue and tax paid per year)',
+    query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { tax { latestYear revenueFen taxPaidFen years { year revenueFen } } } }',
+    variables: (f) => ({ cc: f.target }),
+    classify: (data) => (data.enterprise.tax ? 'allow' : 'deny'),
+    expect: readTarget({ clerkCounty: 'deny' }),
+  },
+  // ---- the joint-audit sources: each field group and its uniform findings field. Readers as for
+  // tax (not the window); police findings are not shown to the enterprise itself.
+  ...SOURCE_FIELDS.flatMap(([source, field, selection]): Row[] => {
+    const expect = readTarget({ clerkCounty: 'deny', ...(source === 'public-security' ? { enterpriseSelf: 'deny' as const } : {}) });
+    return [
+      {
+        name: `Enterprise.${field} (${source})`,
+        query: `query($cc: CreditCode!) { enterprise(creditCode: $cc) { ${field} { ${selection} } } }`,
+        variables: (f) => ({ cc: f.target }),
+        classify: (data) => (data.enterprise[field] ? 'allow' : 'deny'),
+        expect,
+      },
+      {
+        name: `Enterprise.${field}Findings (${source})`,
+        query: `query($cc: CreditCode!) { enterprise(creditCode: $cc) { ${field}Findings { source asOf findings { category } } } }`,
+        variables: (f) => ({ cc: f.target }),
+        classify: (data) => (data.enterprise[`${field}Findings`] ? 'allow' : 'deny'),
+        expect,
+      },
+    ];
+  }),
+  {
+    name: 'Enterprise.pboc.accounts (account numbers by role)',
+    query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { pboc { accounts { accountNumber masked } } } }',
+    variables: (f) => ({ cc: f.target }),
+    classify: (data) => (!data.enterprise.pboc ? 'deny' : data.enterprise.pboc.accounts[0].masked ? 'masked' : 'clear'),
+    expect: {
+      ...readTarget({ clerkCounty: 'deny' }),
+      enterpriseSelf: 'clear',
+      approvalCounty: 'clear',
+      reviewerCounty: 'masked',
+      samrSystem: 'masked',
+      taxSystem: 'masked',
+      financeCounty: 'masked',
+      auditor: 'masked',
+      adminCity: 'masked',
+      adminCounty: 'masked',
+    },
+  },
+  {
+    name: 'verifyBankAccount',
+    query: 'query($cc: CreditCode!) { verifyBankAccount(creditCode: $cc, accountNumber: "6228480000000001") { verified } }',
+    variables: (f) => ({ cc: f.target }),
     expect: readTarget({ clerkCounty: 'deny' }),
   },
   // ---- enterprises subgraph: bulk look-up (e.g. a screening's joint audit)

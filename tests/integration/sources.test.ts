@@ -1,3 +1,5 @@
+import { OutboxEvent } from '../../subgraphs/kit/events/entities';
+import type { AccessReadPayload } from '../../subgraphs/kit/events/types';
 import { findSubgraph } from '../../subgraphs/registry';
 import { describeDb } from '../support/db';
 import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
@@ -200,5 +202,110 @@ describeDb('joint-audit sources, through the gateway', () => {
       if (c.name === 'public-security') expect(bySelf.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       else expect({ source: c.name, errors: bySelf.body.errors }).toEqual({ source: c.name, errors: undefined });
     }
+  });
+
+  describe('access events (X-Road style): a read by another department is logged, the owner’s own and the enterprise’s are not', () => {
+    const accessEvents = async (subgraph: string, requestId: string) =>
+      (await graph.subgraphs[subgraph].db.orm.em.fork().find(OutboxEvent, { family: 'access' }, { orderBy: { seq: 'asc' } }))
+        .filter((e) => e.requestId === requestId)
+        .map((e) => e.payload as unknown as AccessReadPayload);
+    const q = 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { ecology { inEffect } ecologyFindings { source } } }';
+
+    test('the auditor and the tax bureau reading ecology records: one event per field, with the purpose', async () => {
+      const target = population.find((e) => e.regionCode === '360732')!.creditCode;
+      const purpose = encodeURIComponent('联合审核：案件 XG-2026-007');
+      await graph.query(q, { cc: target }, auditor, { 'x-request-id': 'src-access-1', 'x-qinqing-purpose': purpose });
+      const events = await accessEvents('ecology', 'src-access-1');
+      expect(events.map((e) => e.what).sort()).toEqual(['Enterprise.ecology', 'Enterprise.ecologyFindings']);
+      for (const e of events) {
+        expect(e).toMatchObject({ subgraph: 'ecology', ownerDepartment: 'ENV', enterprises: [target], unmasked: [], purpose: '联合审核：案件 XG-2026-007' });
+        expect(e.actor.role).toBe('AUDITOR');
+      }
+      const taxReviewer = await graph.token({ role: 'DEPARTMENT_REVIEWER', department: '360732-TAX', region: '360732' });
+      await graph.query(q, { cc: target }, taxReviewer, { 'x-request-id': 'src-access-2' });
+      expect((await accessEvents('ecology', 'src-access-2')).map((e) => e.actor.department)).toEqual(['360732-TAX', '360732-TAX']);
+    });
+
+    test('the ecology bureau’s own staff and the enterprise itself: no event', async () => {
+      const target = population.find((e) => e.regionCode === '360732')!.creditCode;
+      const own = await graph.token({ role: 'DEPARTMENT_REVIEWER', department: '360732-ENV', region: '360732' });
+      const self = await graph.token({ role: 'ENTERPRISE', creditCode: target });
+      for (const [token, id] of [[own, 'src-access-own'], [self, 'src-access-self']] as const) {
+        const { body } = await graph.query(q, { cc: target }, token, { 'x-request-id': id });
+        expect(body.errors).toBeUndefined();
+        expect(await accessEvents('ecology', id)).toEqual([]);
+      }
+    });
+
+    test('findings of 100 enterprises in one request: one event naming all of them', async () => {
+      await graph.query('{ enterprises(first: 100) { nodes { creditCode housingFindings { source } } } }', undefined, auditor, { 'x-request-id': 'src-access-bulk' });
+      const events = await accessEvents('housing', 'src-access-bulk');
+      expect(events).toHaveLength(1);
+      expect(events[0].enterprises).toHaveLength(100);
+    });
+  });
+
+  describe('pboc: account numbers by role, and verifyBankAccount', () => {
+    const accountsQuery = 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { pboc { verified accounts { accountNumber masked status accountType bankName } } } }';
+    const verify = 'query($cc: CreditCode!, $n: String!) { verifyBankAccount(creditCode: $cc, accountNumber: $n) { creditCode accountNumber exists holderMatches open verified bankName checkedAt } }';
+    let payer: string;
+    let open: { creditCode: string; accountNumber: string; bankName: string };
+    let notVerified: { creditCode: string; accountNumber?: string };
+    beforeAll(async () => {
+      payer = await graph.token({ role: 'APPROVAL_BUREAU', region: '360732' });
+      const xingguo = population.filter((e) => e.regionCode === '360732');
+      const okCode = xingguo.find((e) => e.pbocFindings.findings.length === 0)!.creditCode;
+      const okAccounts = (await graph.query(accountsQuery, { cc: okCode }, payer)).body.data.enterprise.pboc.accounts;
+      const basic = okAccounts.find((a: any) => a.status === 'OPEN');
+      open = { creditCode: okCode, accountNumber: basic.accountNumber, bankName: basic.bankName };
+      const badCode = xingguo.find((e) => e.pbocFindings.findings.length > 0)!.creditCode;
+      const badAccounts = (await graph.query(accountsQuery, { cc: badCode }, payer)).body.data.enterprise.pboc.accounts;
+      notVerified = { creditCode: badCode, accountNumber: badAccounts[0]?.accountNumber };
+    });
+
+    test('the payer reads whole numbers (logged as unmasked), the auditor masked ones', async () => {
+      const clear = await graph.query(accountsQuery, { cc: open.creditCode }, payer, { 'x-request-id': 'src-pboc-clear' });
+      expect(clear.body.data.enterprise.pboc.accounts[0]).toMatchObject({ masked: false, accountNumber: expect.stringMatching(/^\d{16,19}$/) });
+      const [event] = (await graph.subgraphs.pboc.db.orm.em.fork().find(OutboxEvent, { family: 'access', requestId: 'src-pboc-clear' })).map((e) => e.payload as unknown as AccessReadPayload);
+      expect(event).toMatchObject({ what: 'Enterprise.pboc', enterprises: [open.creditCode], unmasked: ['pboc.accounts.accountNumber'] });
+      const masked = await graph.query(accountsQuery, { cc: open.creditCode }, auditor);
+      expect(masked.body.data.enterprise.pboc.accounts[0]).toMatchObject({ masked: true, accountNumber: expect.stringMatching(/^\d{4}\*+\d{4}$/) });
+    });
+
+    test('verifyBankAccount: the holder’s open account, an account of someone else, an unknown number, a not-open one', async () => {
+      const ok = await graph.query(verify, { cc: open.creditCode, n: open.accountNumber }, payer);
+      expect(ok.body.errors).toBeUndefined();
+      expect(ok.body.data.verifyBankAccount).toMatchObject({ creditCode: open.creditCode, exists: true, holderMatches: true, open: true, verified: true, bankName: open.bankName });
+      expect(ok.body.data.verifyBankAccount.accountNumber).toMatch(/^\d{4}\*+\d{4}$/);
+
+      const other = population.find((e) => e.regionCode === '360732' && e.creditCode !== open.creditCode)!.creditCode;
+      const elsewhere = await graph.query(verify, { cc: other, n: open.accountNumber }, payer);
+      expect(elsewhere.body.data.verifyBankAccount).toMatchObject({ exists: true, holderMatches: false, open: false, verified: false, bankName: null });
+
+      const unknown = await graph.query(verify, { cc: open.creditCode, n: '6228000000000000001' }, payer);
+      expect(unknown.body.data.verifyBankAccount).toMatchObject({ exists: false, holderMatches: false, open: false, verified: false });
+
+      if (notVerified.accountNumber) {
+        const closed = await graph.query(verify, { cc: notVerified.creditCode, n: notVerified.accountNumber }, payer);
+        expect(closed.body.data.verifyBankAccount).toMatchObject({ exists: true, holderMatches: true, open: false, verified: false });
+      }
+    });
+
+    test('verifyBankAccount refuses bad input before any SQL, with a clear code', async () => {
+      const statements = graph.subgraphs.pboc.db.statements;
+      const before = statements.length;
+      const letters = await graph.query(verify, { cc: open.creditCode, n: '6228ABCD0000' }, payer);
+      expect(letters.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(letters.body.errors[0].message).toMatch(/银行账号/);
+      const short = await graph.query(verify, { cc: open.creditCode, n: '1234' }, payer);
+      expect(short.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      const wrongCode = await graph.query(verify, { cc: open.creditCode.slice(0, 17) + (open.creditCode[17] === '0' ? '1' : '0'), n: open.accountNumber }, payer);
+      expect(wrongCode.body.errors[0].extensions.code).toBe('INVALID_CREDIT_CODE');
+      expect(statements.length).toBe(before);
+      const clerk = await graph.token({ role: 'WINDOW_CLERK', region: '360732' });
+      expect((await graph.query(verify, { cc: open.creditCode, n: open.accountNumber }, clerk)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+      const outside = await graph.token({ role: 'APPROVAL_BUREAU', region: '360731' });
+      expect((await graph.query(verify, { cc: open.creditCode, n: open.accountNumber }, outside)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    });
   });
 });

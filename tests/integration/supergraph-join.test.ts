@@ -2,9 +2,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPOSITION_VERSION, runPipeline, SUPERGRAPH_FILE } from '../../scripts/schema-pipeline';
-import { CREDIT_SDL_PATH, levelOf, startCreditSubgraph } from '../fixtures/external-subgraph/server';
+import { RATING_SDL_PATH, levelOf, startRatingSubgraph } from '../fixtures/external-subgraph/server';
 import { describeDb } from '../support/db';
 import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
+import { subgraphs } from '../../subgraphs/registry';
 
 const SCHEMA_DIR = join(__dirname, '..', '..', 'schema');
 
@@ -15,32 +16,32 @@ const SCHEMA_DIR = join(__dirname, '..', '..', 'schema');
  */
 describeDb('an external subgraph joins the running gateway', () => {
   let graph: TestGraph;
-  let credit: Awaited<ReturnType<typeof startCreditSubgraph>>;
+  let rating: Awaited<ReturnType<typeof startRatingSubgraph>>;
   let schemaDir: string;
 
   beforeAll(async () => {
     graph = await startTestGraph();
-    credit = await startCreditSubgraph({ jwksUrl: graph.gatewayUrl.replace('/graphql', '/.well-known/jwks.json') });
+    rating = await startRatingSubgraph({ jwksUrl: graph.gatewayUrl.replace('/graphql', '/.well-known/jwks.json') });
     schemaDir = mkdtempSync(join(tmpdir(), 'qinqing-join-'));
   });
   afterAll(async () => {
     await graph?.stop();
-    await credit?.stop();
+    await rating?.stop();
     if (schemaDir) rmSync(schemaDir, { recursive: true, force: true });
   });
 
   /** What a department does: its SDL under schema/subgraphs/, an entry in supergraph.yaml, `npm run compose`. */
   async function composeWithCredit(): Promise<string> {
     mkdirSync(join(schemaDir, 'subgraphs'));
-    copyFileSync(CREDIT_SDL_PATH, join(schemaDir, 'subgraphs', 'credit.graphql'));
+    copyFileSync(RATING_SDL_PATH, join(schemaDir, 'subgraphs', 'rating.graphql'));
     const yaml = readFileSync(join(SCHEMA_DIR, 'supergraph.yaml'), 'utf8');
     expect(yaml).toContain(`federation_version: =${COMPOSITION_VERSION}`);
     writeFileSync(
       join(schemaDir, 'supergraph.yaml'),
-      `${yaml}\n  credit:\n    routing_url: ${credit.url}\n    schema:\n      file: ./subgraphs/credit.graphql\n`,
+      `${yaml}\n  rating:\n    routing_url: ${rating.url}\n    schema:\n      file: ./subgraphs/rating.graphql\n`,
     );
     // Our subgraphs' SDL as committed (what `compose` printed from the registry).
-    const own = ['enterprises', 'tax'].map((name) => ({
+    const own = subgraphs.map(({ name }) => ({
       name,
       sdl: readFileSync(join(SCHEMA_DIR, 'subgraphs', `${name}.graphql`), 'utf8'),
       defaultRoutingUrl: graph.subgraphs[name].http.url,
@@ -62,7 +63,7 @@ describeDb('an external subgraph joins the running gateway', () => {
     expect(before.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     const supergraph = await composeWithCredit();
-    expect(supergraph).toContain(`@join__graph(name: "credit", url: "${credit.url}")`);
+    expect(supergraph).toContain(`@join__graph(name: "rating", url: "${rating.url}")`);
     writeFileSync(graph.supergraphPath, supergraph);
 
     // Wait for the reload: the gateway polls the file; the field validates once it has swapped.
@@ -85,16 +86,16 @@ describeDb('an external subgraph joins the running gateway', () => {
       expect(typeof node.name).toBe('string');
       expect(node.publicCreditLevel).toBe(levelOf(node.creditCode));
     }
-    expect(credit.entityCalls()).toBe(3);
+    expect(rating.entityCalls()).toBe(3);
 
     // The gateway's calls passed the department's own check of the identity header; a call that
     // did not come through the gateway does not.
-    const direct = await postGraphql(credit.url, { query: '{ publicCreditLevels }' });
+    const direct = await postGraphql(rating.url, { query: '{ publicCreditLevels }' });
     expect(direct.status).toBe(401);
     expect(direct.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
     // Readiness follows the supergraph being served: the newcomer is checked too.
     const ready = await graph.gateway.readiness();
-    expect(ready.subgraphs).toEqual({ enterprises: 'ok', tax: 'ok', credit: 'ok' });
+    expect(ready.subgraphs).toEqual({ ...Object.fromEntries(subgraphs.map((s) => [s.name, 'ok'])), rating: 'ok' });
   });
 });

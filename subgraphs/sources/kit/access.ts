@@ -1,13 +1,11 @@
+import { recordAccess } from '../../kit/access';
 import type { Context } from '../../kit/subgraph';
 import type { SourceInfo } from './source-info';
-
-// A's kit (subgraphs/kit/access.ts) buffers these per request and writes them in one batch.
-type AccessEntry = { what: string; enterprises: string[]; unmasked?: string[]; purpose?: string };
-const recordAccess = (_ctx: Context<any>, _entry: AccessEntry): void => undefined;
 
 /**
  * A read of a source's records by anyone but the source's own department or the enterprise itself
  * is an access event (who, purpose, what, which enterprises); a field served unmasked always is.
+ * The kit buffers them per request and writes one event per (what, purpose), enterprises batched.
  */
 export function logSourceRead(ctx: Context<any>, source: SourceInfo, what: string, enterprises: string[], unmasked: string[] = []): void {
   const { identity } = ctx;

@@ -87,6 +87,7 @@ export function defineSource<R extends KeyedRecord, L extends object = {}>(defin
   return defineSubgraph<SourceLoaders<R, L>>({
     name: definition.info.name,
     owner: definition.info.owner,
+    department: definition.info.department,
     resolvers: [findingsResolver(definition), ...definition.resolvers] as [Function, ...Function[]],
     orphanedTypes: [definition.enterprise, ...(definition.orphanedTypes ?? [])],
     entities: definition.entities,
