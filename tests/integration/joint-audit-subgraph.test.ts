@@ -2,6 +2,7 @@ import { makeCreditCode } from '../../platform/credit-code';
 import { ANONYMOUS, IDENTITY_HEADER, type Identity } from '../../platform/identity';
 import { jointAuditSubgraph } from '../../subgraphs/joint-audit';
 import { JointAuditPolicyRules } from '../../subgraphs/joint-audit/policy-rules.entity';
+import { OutboxEvent } from '../../subgraphs/kit/events/entities';
 import { AUDIT_SOURCES } from '../../subgraphs/joint-audit/sources';
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { describeDb, openTestDatabase, type TestDatabase } from '../support/db';
@@ -34,11 +35,9 @@ describeDb('the joint-audit subgraph in-process', () => {
   });
 
   const approval: Identity = { role: 'APPROVAL_BUREAU', region: '360732' };
-  /** The kit's outbox (its own table in every subgraph's database), read as stored. */
-  const auditEvents = async () => {
-    const rows: { payload: unknown }[] = await db.orm.em.fork().getConnection().execute("select payload from kit_outbox where type = 'audit.mutation' order by seq");
-    return rows.map((r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload));
-  };
+  /** The kit's outbox (its own table in every subgraph's database). */
+  const auditEvents = async () =>
+    (await db.orm.em.fork().find(OutboxEvent, { type: 'audit.mutation' }, { orderBy: { seq: 'asc' } })).map((e) => e.payload);
   const code = (i: number, region = '360732') => makeCreditCode({ authority: '9', entityType: '1', regionCode: region, orgBody8: `JA${String(i).padStart(6, '0')}` });
   const clean = (source: (typeof AUDIT_SOURCES)[number]) => ({
     source: source.name,

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { createGateway } from '../../gateway';
 import { AUDIT_SOURCES } from '../../subgraphs/joint-audit/sources';
 import { describeDb } from '../support/db';
-import { startTestGraph, type TestGraph } from '../support/graph';
+import { postGraphql, startTestGraph, testConfig, type TestGraph } from '../support/graph';
 
 /**
  * The joint audit through the gateway, over the real sources and their demo data. The verdicts
@@ -30,8 +31,8 @@ describeDb('the joint audit, through the gateway', () => {
   };
 
   beforeAll(async () => {
-    // Ecology's deadline is cut for the hung-source test; tax's (800 ms in the test graph) is restored for the bulk.
-    graph = await startTestGraph({ env: { SUBGRAPH_ECOLOGY_TIMEOUT_MS: '500', SUBGRAPH_TAX_TIMEOUT_MS: '20000' } });
+    // Deadlines far above what the bulk needs (tax's is 800 ms in the test graph): no test here depends on timing.
+    graph = await startTestGraph({ env: { SUBGRAPH_TIMEOUT_MS: '60000', SUBGRAPH_TAX_TIMEOUT_MS: '60000' } });
     approval = await graph.token({ role: 'APPROVAL_BUREAU', region: '360732' });
   });
   afterAll(() => graph?.stop());
@@ -140,9 +141,19 @@ describeDb('the joint audit, through the gateway', () => {
   });
 
   test('a source stopped, then hung: HOLD naming it, never PASS; the others still answer', async () => {
-    const ecology = graph.subgraphs.ecology;
-    const port = ecology.http.port;
-    await ecology.http.close();
+    // A gateway of its own over the same subgraphs, its ecology URL pointing at a dead port, then
+    // at a server that accepts and never answers (cut by a short SUBGRAPH_ECOLOGY_TIMEOUT_MS).
+    const viaEcologyAt = async (ecologyUrl: string) => {
+      const gateway = await createGateway(testConfig({ SUPERGRAPH_PATH: graph.supergraphPath, SUBGRAPH_ECOLOGY_TIMEOUT_MS: '300' }), {
+        serviceUrls: { ...Object.fromEntries(Object.entries(graph.subgraphs).map(([name, s]) => [name, s.http.url])), ecology: ecologyUrl },
+      });
+      const http = await gateway.listen(0, '127.0.0.1');
+      try {
+        return (await postGraphql(http.url, { query: VERDICT, variables: { cc: CLEAN, p: 'XG-2026-001', asOf: AS_OF } }, { authorization: `Bearer ${approval}` })).body;
+      } finally {
+        await gateway.stop();
+      }
+    };
     const check = (body: any) => {
       const v = body.data.enterprise.jointAudit;
       expect(v.verdict).toBe('HOLD');
@@ -152,16 +163,23 @@ describeDb('the joint audit, through the gateway', () => {
       expect(v.findings.map((f: any) => f.source)).toEqual(['credit']); // the credit finding is still judged
       expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'ecology' }) })]);
     };
-    check(await audit(CLEAN));
+
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/graphql`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const down = await viaEcologyAt(deadUrl);
+    check(down);
+    expect(down.errors[0].message).toContain('暂时无法访问');
 
     const sockets = new Set<Socket>();
     const hung: Server = createServer(() => undefined);
     hung.on('connection', (s) => sockets.add(s));
-    await new Promise<void>((resolve) => hung.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     try {
-      const body = await audit(CLEAN);
-      check(body);
-      expect(body.errors[0].message).toContain('响应超时（超过 500 毫秒）');
+      const slow = await viaEcologyAt(`http://127.0.0.1:${(hung.address() as AddressInfo).port}/graphql`);
+      check(slow);
+      expect(slow.errors[0].message).toContain('响应超时（超过 300 毫秒）');
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => hung.close(() => resolve()));
