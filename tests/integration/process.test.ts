@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { creditCodeCheckChar } from '../../platform/credit-code';
 import { DEFAULT_TEST_DATABASE_URL } from '../../subgraphs/kit/pg-admin';
+import { subgraphs } from '../../subgraphs/registry';
 import { describeDb, testDriver } from '../support/db';
 import { postGraphql, startTestGraph, TEST_KEYS, type TestGraph } from '../support/graph';
 import { killIfRunning, spawnMain, type MainProcess } from '../support/spawn';
@@ -58,6 +59,10 @@ async function heldSubgraph() {
   };
 }
 
+/** `SUBGRAPH_<NAME>_URL` for every subgraph of the registry: the gateway is ready only when all answer. */
+const subgraphUrls = (url: (name: string) => string) =>
+  Object.fromEntries(subgraphs.map((s) => [`SUBGRAPH_${s.name.toUpperCase().replace(/-/g, '_')}_URL`, url(s.name)]));
+
 /** GET on a connection of its own (no pooled keep-alive socket): the status, or the connection error code. */
 const statusOf = (url: string) =>
   new Promise<number | string>((resolve) => {
@@ -80,8 +85,7 @@ onSqlite('graceful shutdown of the real process', () => {
     fake = await heldSubgraph();
     main = spawnMain(['gateway'], {
       PORT: '0',
-      SUBGRAPH_ENTERPRISES_URL: fake.url,
-      SUBGRAPH_TAX_URL: fake.url,
+      ...subgraphUrls(() => fake!.url),
       SUBGRAPH_TIMEOUT_MS: '60000',
       ...env,
     });
@@ -217,15 +221,14 @@ describeDb('`npm start -- gateway` in front of subgraphs deployed apart', () => 
     main = spawnMain(['gateway'], {
       PORT: '0',
       SUPERGRAPH_PATH: graph.supergraphPath,
-      SUBGRAPH_ENTERPRISES_URL: graph.subgraphs.enterprises.http.url,
-      SUBGRAPH_TAX_URL: graph.subgraphs.tax.http.url,
+      ...subgraphUrls((name) => graph.subgraphs[name].http.url),
       // The keys the test graph's subgraphs and tokens were made with: one deployment.
       GATEWAY_PRIVATE_KEY: TEST_KEYS.gatewayPrivateKey,
       JWT_SECRET: TEST_KEYS.jwtSecret,
     });
     const [, url] = await main.waitForOutput(LISTENING);
     const ready = await fetch(url.replace('/graphql', '/ready'));
-    expect(await ready.json()).toMatchObject({ status: 'ready', subgraphs: { enterprises: 'ok', tax: 'ok' } });
+    expect(await ready.json()).toMatchObject({ status: 'ready', subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, 'ok'])) });
 
     const auditor = await graph.token({ role: 'AUDITOR' });
     const { status, body } = await postGraphql(
