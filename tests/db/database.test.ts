@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { enterprisesSubgraph } from '../../subgraphs/enterprises';
 import { Enterprise } from '../../subgraphs/enterprises/enterprise.entity';
 import type { MikroORM } from '@mikro-orm/core';
-import { migrationDrift, openDatabase } from '../../subgraphs/kit/orm';
+import { migrationDrift, openDatabase, schemaName } from '../../subgraphs/kit/orm';
 import { kitMigrations } from '../../subgraphs/kit/events/migrations';
 import { createScratchDatabase, dropDatabase, DEFAULT_TEST_DATABASE_URL } from '../../subgraphs/kit/pg-admin';
 import { subgraphs } from '../../subgraphs/registry';
@@ -56,7 +56,8 @@ describeDb(`databases (${testDriver})`, () => {
       // What each subgraph's entities map to, plus the migrations table each one keeps for itself.
       const expected = Object.fromEntries(
         subgraphs.map((definition, i) => [
-          definition.name,
+          // PostgreSQL: the subgraph's schema (`-` → `_`); SQLite: its file.
+          testDriver === 'postgresql' ? schemaName(definition.name) : definition.name,
           [...Object.values(opened[i].getMetadata().getAll()).filter((m) => !m.embeddable && !m.virtual && !m.abstract).map((m) => m.tableName), 'mikro_orm_migrations'].sort(),
         ]),
       );
