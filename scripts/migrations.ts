@@ -20,11 +20,11 @@ function migrationsDir(name: string): string {
 }
 const sourceDir = (definition: SubgraphDefinition<any>) => migrationsDir(definition.name);
 
-async function withBlankDatabase<T>(definition: SubgraphDefinition<any>, driver: Driver, run: (orm: MikroORM) => Promise<T>): Promise<T> {
+async function withBlankDatabase<T>(definition: SubgraphDefinition<any>, driver: Driver, run: (orm: MikroORM) => Promise<T>, withoutKitTables = false): Promise<T> {
   const migrationsPath = join(sourceDir(definition), driver);
   const scratch = driver === 'postgresql' ? await createScratchDatabase(adminUrl, `migrate_${definition.name}`) : undefined;
   const orm = await MikroORM.init(
-    ormOptions(definition, { dataDir: 'data' }, scratch ? { databaseUrl: scratch.url, migrationsPath } : { sqlitePath: ':memory:', migrationsPath }),
+    ormOptions(definition, { dataDir: 'data' }, { ...(scratch ? { databaseUrl: scratch.url } : { sqlitePath: ':memory:' }), migrationsPath, withoutKitTables }),
   );
   try {
     await orm.getMigrator().up();
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   for (const definition of targets) {
     for (const driver of ['sqlite', 'postgresql'] as const) {
       if (command === 'create') {
-        const result = await withBlankDatabase(definition, driver, (orm) => orm.getMigrator().createMigration());
+        // The kit's tables come from the kit's migrations (run first): never from a subgraph's.
+        const result = await withBlankDatabase(definition, driver, (orm) => orm.getMigrator().createMigration(), true);
         console.log(result.fileName ? `${definition.name}/${driver}: wrote ${result.fileName}` : `${definition.name}/${driver}: no changes`);
       } else if (command === 'check') {
         const drift = await withBlankDatabase(definition, driver, migrationDrift);

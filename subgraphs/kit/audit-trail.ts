@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { context as otelContext, ROOT_CONTEXT } from '@opentelemetry/api';
 import { ChangeSetType, type ChangeSet, type EntityMetadata, type EventSubscriber, type FlushEventArgs, type TransactionEventArgs } from '@mikro-orm/core';
 import type { Identity } from '../../platform/identity';
 import { maskBankAccount } from './mask';
@@ -53,9 +54,12 @@ export function currentMutationScope(): MutationScope | undefined {
   return mutationScope.getStore();
 }
 
-/** Leaves the mutation scope (e.g. a consumer started from a request): what runs inside emits no audit event. */
+/**
+ * Leaves the mutation scope (e.g. relay work nudged from a request): what runs inside emits no
+ * audit event and its SQL spans do not join the request's trace.
+ */
 export function outsideMutationScope<T>(run: () => T): T {
-  return mutationScope.exit(run);
+  return mutationScope.exit(() => otelContext.with(ROOT_CONTEXT, run));
 }
 
 export function actorOf(identity: Identity): Actor {

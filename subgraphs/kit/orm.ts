@@ -11,8 +11,9 @@ import { recordStatementSpan } from '../../platform/telemetry';
 import { DEFAULT_DEMO_ENTERPRISES } from '../../demo/population';
 import type { SubgraphDefinition } from './subgraph';
 import { KitSubscriber } from './audit-trail';
-import { KIT_ENTITIES } from './events/entities';
+import { KIT_ENTITIES, KIT_TABLES } from './events/entities';
 import { kitMigrations } from './events/migrations';
+import { inBookkeeping } from './events/background';
 
 export type Driver = 'sqlite' | 'postgresql';
 
@@ -20,10 +21,16 @@ export interface DatabaseOptions {
   /** Overrides the database: `:memory:` for SQLite tests, a test database URL for PostgreSQL. */
   sqlitePath?: string;
   databaseUrl?: string;
-  /** Called with every SQL statement; tests use it to prove batching (query counts, not timings). */
+  /** Called with every SQL statement but the event relays' bookkeeping; tests use it to prove batching (query counts, not timings). */
   onStatement?: (sql: string, params?: readonly unknown[]) => void;
   /** Where `migration:create` writes new migration files. */
   migrationsPath?: string;
+  /**
+   * `migration:create`: leave the kit's tables out of the diff, so a subgraph's migrations never
+   * touch them (the kit's migrations own them; MikroORM's SQLite diff would otherwise propose to
+   * rebuild kit_outbox every time).
+   */
+  withoutKitTables?: boolean;
 }
 
 /**
@@ -59,6 +66,7 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
       silent: true,
       emit: 'ts',
     },
+    ...(options.withoutKitTables ? { schemaGenerator: { skipTables: KIT_TABLES } } : {}),
     ...statementHook(driver, options.onStatement),
   };
   if (driver === 'postgresql') {
@@ -117,7 +125,8 @@ function statementHook(driver: Driver, onStatement?: DatabaseOptions['onStatemen
       warn: () => undefined,
       logQuery: (context: LogContext) => {
         if (!context.query) return;
-        onStatement?.(context.query, context.params);
+        // The relays' background bookkeeping is no part of what a request costs (events/background.ts).
+        if (!inBookkeeping()) onStatement?.(context.query, context.params);
         recordStatementSpan(context.query, context.took ?? 0, driver, context.level === 'error');
       },
       setDebugMode: () => undefined,

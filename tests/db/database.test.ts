@@ -67,7 +67,9 @@ describeDb(`databases (${testDriver})`, () => {
         const rows: { schema: string; name: string }[] = await opened[0].em.getConnection().execute(
           `select table_schema as schema, table_name as name from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema')`,
         );
-        for (const row of rows) (found[row.schema] ??= []).push(row.name);
+        // The schema is the subgraph's name with `_` for `-` (kit/orm.ts schemaName).
+        const bySchema = new Map(subgraphs.map((s) => [schemaName(s.name), s.name]));
+        for (const row of rows) (found[bySchema.get(row.schema) ?? row.schema] ??= []).push(row.name);
       } else {
         for (const [i, definition] of subgraphs.entries()) {
           expect(opened[i].config.get('dbName')).toBe(join(config.dataDir, `${definition.name}.sqlite`));

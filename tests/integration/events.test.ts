@@ -212,6 +212,23 @@ describe.each(['in-process', 'nats'] as const)('events delivered %s', (transport
       }
     });
 
+    test("the relay's bookkeeping is not counted as statements; the consumer's work is", async () => {
+      const events = await startEvents([{ definition: producerDef, orm: producer.orm }, { definition: consumerDef, orm: consumerDb.orm, registry }], { ...config, pollMs: 3_600_000 }, createLogger('silent'));
+      try {
+        await events.runOnce();
+        const [sent] = await emitMany(producer, 1, 200);
+        const producerBefore = producer.statements.length;
+        const consumerBefore = consumerDb.statements.length;
+        await eventually(() => sinkRows(consumerDb, 'sink'), (r) => r.some((x) => x.eventId === sent.id), 10_000);
+        await events.runOnce();
+        expect(producer.statements.slice(producerBefore)).toEqual([]);
+        expect(consumerDb.statements.slice(consumerBefore).some((sql) => /insert into [`"]?(\w+[`"]?\.)?[`"]?kit_inbox/.test(sql))).toBe(true);
+        expect(consumerDb.statements.slice(consumerBefore).some((sql) => /insert into [`"]?(\w+[`"]?\.)?[`"]?sink_record/.test(sql))).toBe(true);
+      } finally {
+        await events.stop();
+      }
+    });
+
     test('a poison event lands in the dead letters without blocking the events behind it', async () => {
       const events = await start();
       try {

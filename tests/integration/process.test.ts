@@ -12,6 +12,10 @@ import { describeDb, testDriver } from '../support/db';
 import { postGraphql, startTestGraph, TEST_KEYS, type TestGraph } from '../support/graph';
 import { killIfRunning, spawnMain, type MainProcess } from '../support/spawn';
 
+/** `SUBGRAPH_<NAME>_URL` for every subgraph of the registry (the gateway waits for all of them). */
+const subgraphUrls = (url: (name: string) => string) =>
+  Object.fromEntries(subgraphs.map((s) => [`SUBGRAPH_${s.name.toUpperCase().replace(/-/g, '_')}_URL`, url(s.name)]));
+
 /**
  * The real entrypoint as a child process: signals, exit codes, start-up failures, the gateway
  * deployed alone. Nothing here depends on the database driver except where said, so these run on

@@ -111,13 +111,14 @@ describeDb('joint-audit sources, through the gateway', () => {
 
   beforeAll(async () => {
     // One query over 100 enterprises with every source's findings is over the default cost.
-    graph = await startTestGraph({ env: { QUERY_MAX_COST: '200000', QUERY_MAX_ALIASES: '100' } });
+    // Generous deadlines (tax's test default is short, for the hung-subgraph test): a loaded machine must not fail these.
+    graph = await startTestGraph({ env: { QUERY_MAX_COST: '200000', QUERY_MAX_ALIASES: '100', SUBGRAPH_TIMEOUT_MS: '30000', SUBGRAPH_TAX_TIMEOUT_MS: '30000' } });
     auditor = await graph.token({ role: 'AUDITOR' });
     population = [];
     let after: string | null = null;
     do {
       const { body }: { body: any } = await graph.query(
-        `query($after: String) { enterprises(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { creditCode regionCode ${CASES.map((c) => `${c.field}Findings { findings { category occurredOn } }`).join(' ')} } } }`,
+        `query($after: String) { enterprises(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { creditCode regionCode registeredOn scale tags statistics { aboveScale aboveScaleSince employees } tax { revenueFen taxPaidFen } ${CASES.map((c) => `${c.field}Findings { findings { category occurredOn } }`).join(' ')} } } }`,
         { after },
         auditor,
       );
@@ -139,6 +140,28 @@ describeDb('joint-audit sources, through the gateway', () => {
       if (!['tax'].includes(c.name)) expect({ source: c.name, years: years.size >= 3 }).toEqual({ source: c.name, years: true });
       for (const y of years) expect(Number(y)).toBeGreaterThanOrEqual(2021);
     }
+  });
+
+  test('indicators agree with the register: 规上 as tagged, since its registration or later; revenue by scale', () => {
+    const reported = population.filter((e) => e.registeredOn < '2026-01-01');
+    for (const e of reported) {
+      const tagged = e.tags.includes('ABOVE_SCALE');
+      expect({ cc: e.creditCode, aboveScale: e.statistics.aboveScale }).toEqual({ cc: e.creditCode, aboveScale: tagged });
+      if (tagged) {
+        expect(e.statistics.aboveScaleSince).toBeGreaterThanOrEqual(Number(e.registeredOn.slice(0, 4)));
+        expect(e.statistics.aboveScaleSince).toBeLessThanOrEqual(2025);
+        // 规模以上: at least ¥20 million of revenue.
+        if (e.tax) expect(e.tax.revenueFen).toBeGreaterThanOrEqual(2_000_000_000);
+      } else expect(e.statistics.aboveScaleSince).toBeNull();
+      if (e.tax) expect(e.tax.taxPaidFen).toBeLessThan(e.tax.revenueFen * 0.1);
+    }
+    expect(reported.filter((e) => e.statistics.aboveScaleSince && e.statistics.aboveScaleSince < 2021).length).toBeGreaterThan(0);
+    const median = (scale: string) => {
+      const r = reported.filter((e) => e.scale === scale && e.tax).map((e) => e.tax.revenueFen).sort((a, b) => a - b);
+      return r[Math.floor(r.length / 2)];
+    };
+    expect(median('MICRO')).toBeLessThan(median('SMALL'));
+    expect(median('SMALL')).toBeLessThan(median('MEDIUM'));
   });
 
   describe.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
@@ -235,6 +258,16 @@ describeDb('joint-audit sources, through the gateway', () => {
         expect(body.errors).toBeUndefined();
         expect(await accessEvents('ecology', id)).toEqual([]);
       }
+    });
+
+    test('a list is a read too: taxpayers by the auditor names the page, by the tax bureau nothing', async () => {
+      const { body } = await graph.query('{ taxpayers(first: 20) { nodes { creditCode } } }', undefined, auditor, { 'x-request-id': 'src-access-list' });
+      const [event] = await accessEvents('tax', 'src-access-list');
+      expect(event).toMatchObject({ what: 'Query.taxpayers', ownerDepartment: 'TAX' });
+      expect(event.enterprises).toEqual(body.data.taxpayers.nodes.map((n: any) => n.creditCode).sort());
+      const taxSystem = await graph.token({ role: 'DEPARTMENT_SYSTEM', department: '360732-TAX', region: '360732' });
+      await graph.query('{ taxpayers(first: 20) { nodes { creditCode } } }', undefined, taxSystem, { 'x-request-id': 'src-access-list-own' });
+      expect(await accessEvents('tax', 'src-access-list-own')).toEqual([]);
     });
 
     test('findings of 100 enterprises in one request: one event naming all of them', async () => {

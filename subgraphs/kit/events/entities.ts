@@ -135,3 +135,6 @@ export class DeadLetter {
 }
 
 export const KIT_ENTITIES = [OutboxEvent, InboxEntry, RelayCursor, Delivery, DeadLetter];
+
+/** Their tables, which subgraph migrations never contain. */
+export const KIT_TABLES = ['kit_outbox', 'kit_inbox', 'kit_relay_cursor', 'kit_delivery', 'kit_dead_letter'];

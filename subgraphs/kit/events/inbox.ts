@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { outsideMutationScope } from '../audit-trail';
+import { asWork } from './background';
 import { DeadLetter, InboxEntry } from './entities';
 import type { Consumer, DomainEvent } from './types';
 
@@ -12,7 +13,7 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
  * Outside any mutation scope: a consumer's writes are no mutation and make no audit events.
  */
 export function handleOnce(orm: MikroORM, consumer: Consumer, event: DomainEvent): Promise<'handled' | 'skipped'> {
-  return outsideMutationScope(() =>
+  return outsideMutationScope(() => asWork(() =>
     orm.em.fork().transactional(async (em) => {
       const seen = await em.findOne(InboxEntry, { consumer: consumer.name, eventId: event.id });
       if (seen) return 'skipped' as const;
@@ -25,13 +26,13 @@ export function handleOnce(orm: MikroORM, consumer: Consumer, event: DomainEvent
       await em.flush();
       await consumer.handle(em, event);
       return 'handled' as const;
-    }),
+    })),
   );
 }
 
 /** Keeps an event a consumer gave up on, in the consumer's database; idempotent. */
 export async function storeDeadLetter(orm: MikroORM, consumer: Consumer, event: DomainEvent, attempts: number, error: unknown): Promise<void> {
-  await outsideMutationScope(() =>
+  await outsideMutationScope(() => asWork(() =>
     orm.em.fork().transactional(async (em) => {
       if (await em.findOne(DeadLetter, { consumer: consumer.name, eventId: event.id })) return;
       const dead = new DeadLetter();
@@ -47,7 +48,7 @@ export async function storeDeadLetter(orm: MikroORM, consumer: Consumer, event: 
         deadAt: new Date(),
       });
       em.persist(dead);
-    }),
+    })),
   );
 }
 

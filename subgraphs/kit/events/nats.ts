@@ -2,6 +2,7 @@ import { AckPolicy, connect, nanos, type ConsumerMessages, type JetStreamClient,
 import { StartupError } from '../../../platform/config';
 import type { Logger } from '../../../platform/logger';
 import { outsideMutationScope } from '../audit-trail';
+import { asBookkeeping } from './background';
 import { OutboxEvent } from './entities';
 import { backoffMs, DEFAULT_MAX_ATTEMPTS, handleOnce, storeDeadLetter } from './inbox';
 import { eventOf, outboxSignal } from './outbox';
@@ -96,7 +97,7 @@ export async function startNatsRelay(producers: ProducerNode[], consumers: Consu
         again = true;
         return running;
       }
-      running = outsideMutationScope(async () => {
+      running = outsideMutationScope(() => asBookkeeping(async () => {
         try {
           do {
             again = false;
@@ -107,7 +108,7 @@ export async function startNatsRelay(producers: ProducerNode[], consumers: Consu
         } finally {
           running = undefined;
         }
-      });
+      }));
       return running;
     };
     const onSignal = (name: string) => {
@@ -116,7 +117,7 @@ export async function startNatsRelay(producers: ProducerNode[], consumers: Consu
     outboxSignal.on('commit', onSignal);
     const timer = setInterval(() => void trigger(), options.pollMs);
     timer.unref();
-    producer.metrics.watchPending(() => producer.orm.em.fork().count(OutboxEvent, { publishedAt: null }));
+    producer.metrics.watchPending(() => asBookkeeping(() => producer.orm.em.fork().count(OutboxEvent, { publishedAt: null })));
     void trigger();
     return {
       trigger,

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from '../../../platform/logger';
 import { outsideMutationScope } from '../audit-trail';
+import { asBookkeeping } from './background';
 import { Delivery, OutboxEvent, RelayCursor } from './entities';
 import { backoffMs, DEFAULT_MAX_ATTEMPTS, describe, handleOnce, storeDeadLetter } from './inbox';
 import type { EventMetrics } from './metrics';
@@ -160,7 +161,7 @@ export function startInProcessRelay(producers: ProducerNode[], consumers: Consum
         again = true;
         return running;
       }
-      running = outsideMutationScope(async () => {
+      running = outsideMutationScope(() => asBookkeeping(async () => {
         try {
           do {
             again = false;
@@ -171,7 +172,7 @@ export function startInProcessRelay(producers: ProducerNode[], consumers: Consum
         } finally {
           running = undefined;
         }
-      });
+      }));
       return running;
     };
 
@@ -181,11 +182,11 @@ export function startInProcessRelay(producers: ProducerNode[], consumers: Consum
     outboxSignal.on('commit', onSignal);
     const timer = setInterval(() => void trigger(), options.pollMs);
     timer.unref();
-    producer.metrics.watchPending(async () => {
+    producer.metrics.watchPending(() => asBookkeeping(async () => {
       const positions = await Promise.all(consumers.map((c) => cursorOf(c.consumer)));
       const lowest = positions.length ? Math.min(...positions) : Number.MAX_SAFE_INTEGER;
       return producer.orm.em.fork().count(OutboxEvent, { seq: { $gt: lowest } });
-    });
+    }));
     return {
       trigger,
       async stop() {

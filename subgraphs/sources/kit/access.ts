@@ -8,6 +8,7 @@ import type { SourceInfo } from './source-info';
  * The kit buffers them per request and writes one event per (what, purpose), enterprises batched.
  */
 export function logSourceRead(ctx: Context<any>, source: SourceInfo, what: string, enterprises: string[], unmasked: string[] = []): void {
+  if (!enterprises.length) return;
   const { identity } = ctx;
   const ownDepartment = !!identity.department && identity.department.endsWith(`-${source.department}`);
   const itself = identity.role === 'ENTERPRISE' && enterprises.every((code) => code === identity.creditCode);

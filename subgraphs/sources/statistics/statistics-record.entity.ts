@@ -38,6 +38,10 @@ export class StatisticsRecord extends SourceRecord {
   @Property({ type: 'boolean', nullable: true })
   aboveScale?: boolean | null;
 
+  @Field(() => Int, { nullable: true, description: 'ANNUAL：规上企业的入规年份（可早于 2021）；非规上为 null' })
+  @Property({ type: 'integer', nullable: true })
+  aboveScaleSince?: number | null;
+
   @Field(() => String, { nullable: true, description: 'VIOLATION：违法事实' })
   @Property({ type: 'string', length: 200, nullable: true })
   description?: string | null;

@@ -33,16 +33,6 @@ export class StatisticsProfile {
   asOf!: Date;
 }
 
-/** The year a continuous run of 规上 years up to the latest began (入规年份). */
-function aboveScaleSince(years: StatisticsRecord[]): number | null {
-  let since: number | null = null;
-  for (const y of years) {
-    if (!y.aboveScale) break;
-    since = y.year!;
-  }
-  return since;
-}
-
 @Resolver(() => Enterprise)
 export class EnterpriseStatisticsResolver {
   @FieldResolver(() => StatisticsProfile, { nullable: true, description: '统计信息（县统计局）' })
@@ -50,10 +40,10 @@ export class EnterpriseStatisticsResolver {
     const answer = await readSource(ctx, statistics, enterprise.creditCode, 'Enterprise.statistics');
     const years = answer.records.filter((r) => r.kind === StatisticsRecordKind.ANNUAL).sort((a, b) => b.year! - a.year!);
     const latest = years[0];
-    // The first entry may still carry an older since-year from before 2021: the run is what the rows show.
     return {
       aboveScale: !!latest?.aboveScale,
-      aboveScaleSince: latest?.aboveScale ? aboveScaleSince(years) : null,
+      // The bureau records the year an enterprise entered (入规) with each report: it may predate the rows.
+      aboveScaleSince: latest?.aboveScale ? (latest.aboveScaleSince ?? null) : null,
       employees: latest?.employees ?? null,
       latestYear: latest?.year ?? null,
       outputValueFen: latest?.outputValueFen ?? null,

@@ -6,7 +6,7 @@ import { canReadEnterpriseRecord, enterpriseScope, Guard, regionOfCreditCode, re
 import { RegionCode } from '../../kit/validation';
 import { ConnectionType, PageArgs, paginate } from '../../kit/pagination';
 import { FenScalar } from '../../kit/money';
-import { readSource, SOURCE_READERS, sourceInfo, type SourceContext } from '../kit';
+import { logSourceRead, readSource, SOURCE_READERS, sourceInfo, type SourceContext } from '../kit';
 import { EnterpriseReference } from './enterprise.reference';
 import type { TaxLoaders } from './loaders';
 import { TaxCreditRating, TaxProfile, TaxYear } from './tax-profile.entity';
@@ -61,7 +61,9 @@ export class TaxProfileResolver {
     if (filter?.hasArrears !== undefined && filter.hasArrears !== null) {
       conditions.push({ arrearsFen: filter.hasArrears ? { $gt: 0 } : 0 });
     }
-    return paginate(ctx.em, TaxProfile, { $and: conditions }, { key: 'creditCode', first: page.first, after: page.after, max: 500 });
+    const connection = await paginate(ctx.em, TaxProfile, { $and: conditions }, { key: 'creditCode', first: page.first, after: page.after, max: 500 });
+    logSourceRead(ctx, tax, 'Query.taxpayers', connection.nodes.map((p) => p.creditCode));
+    return connection;
   }
 
   @FieldResolver(() => EnterpriseReference, { description: '纳税人企业（由 enterprises 子图解析）' })

@@ -16,13 +16,15 @@ export async function seedStatistics(em: EntityManager, { demo, demoEnterprises 
   for (const e of demoPopulation(demoEnterprises)) {
     const dice = new Dice('statistics', e.creditCode);
     const registered = Number(e.registeredOn.slice(0, 4));
-    const since = e.tags.includes('ABOVE_SCALE') ? Math.min(2025, dice.int(Math.max(registered + 1, 2012), 2025)) : null;
+    // 规上 now (the population's tag) since a year after registration (the same year for one set up in 2025), as early as 2012.
+    const since = e.tags.includes('ABOVE_SCALE') ? dice.int(Math.min(2025, Math.max(registered + 1, 2012)), 2025) : null;
     for (const y of demoEconomy(e)) {
       const occurredOn = `${y.year + 1}-03-31`;
       rows.push({
         creditCode: e.creditCode, regionCode: e.regionCode, source: 'statistics', kind: StatisticsRecordKind.ANNUAL,
         reference: documentNumber(e.regionCode, '统年报', `${y.year}`, ++serial), occurredOn, endsOn: null, recordedAt: recordedOn(occurredOn),
-        year: y.year, employees: y.employees, outputValueFen: Math.round((y.revenueFen * dice.int(90, 110)) / 100), aboveScale: since !== null && y.year >= since, description: null,
+        year: y.year, employees: y.employees, outputValueFen: Math.round((y.revenueFen * dice.int(90, 110)) / 100), aboveScale: since !== null && y.year >= since,
+        aboveScaleSince: since !== null && y.year >= since ? since : null, description: null,
       });
     }
     if (dice.chance(e.tags.includes('ABOVE_SCALE') ? 0.05 : 0.008)) {
@@ -32,7 +34,7 @@ export async function seedStatistics(em: EntityManager, { demo, demoEnterprises 
       rows.push({
         creditCode: e.creditCode, regionCode: e.regionCode, source: 'statistics', kind: StatisticsRecordKind.VIOLATION,
         reference: documentNumber(e.regionCode, '统罚', occurredOn, ++serial), occurredOn, endsOn, recordedAt: recordedOn(endsOn ?? occurredOn),
-        year: null, employees: null, outputValueFen: null, aboveScale: null, description: dice.pick(VIOLATIONS),
+        year: null, employees: null, outputValueFen: null, aboveScale: null, aboveScaleSince: null, description: dice.pick(VIOLATIONS),
       });
     }
   }
