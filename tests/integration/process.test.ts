@@ -63,10 +63,6 @@ async function heldSubgraph() {
   };
 }
 
-/** `SUBGRAPH_<NAME>_URL` for every subgraph of the registry: the gateway is ready only when all answer. */
-const subgraphUrls = (url: (name: string) => string) =>
-  Object.fromEntries(subgraphs.map((s) => [`SUBGRAPH_${s.name.toUpperCase().replace(/-/g, '_')}_URL`, url(s.name)]));
-
 /** GET on a connection of its own (no pooled keep-alive socket): the status, or the connection error code. */
 const statusOf = (url: string) =>
   new Promise<number | string>((resolve) => {
