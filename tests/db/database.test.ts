@@ -56,8 +56,7 @@ describeDb(`databases (${testDriver})`, () => {
       // What each subgraph's entities map to, plus the migrations table each one keeps for itself.
       const expected = Object.fromEntries(
         subgraphs.map((definition, i) => [
-          // PostgreSQL: the subgraph's schema (`-` → `_`); SQLite: its file.
-          testDriver === 'postgresql' ? schemaName(definition.name) : definition.name,
+          definition.name,
           [...Object.values(opened[i].getMetadata().getAll()).filter((m) => !m.embeddable && !m.virtual && !m.abstract).map((m) => m.tableName), 'mikro_orm_migrations'].sort(),
         ]),
       );
