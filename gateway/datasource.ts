@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, parse, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { ErrorCode } from '../platform/errors';
 import { IDENTITY_HEADER, REQUEST_ID_HEADER } from '../platform/identity';
 import { encodePurpose, PURPOSE_HEADER } from '../platform/purpose';
@@ -48,7 +48,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
           extensions: { code: ErrorCode.OVERLOADED, serviceName: this.serviceName, retryAfterSeconds: RETRY_AFTER_SECONDS },
         });
       }
-      throw this.unavailable(error, observe);
+      return failedFetch(options.request, this.unavailable(error, observe));
     }
     const body = parseBody(reply);
     const ok = reply.status >= 200 && reply.status < 300;
@@ -63,7 +63,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       observe('error');
       return { errors: body.errors };
     }
-    throw this.unavailable(ok ? new Error('not a JSON object') : { status: reply.status }, observe);
+    return failedFetch(options.request, this.unavailable(ok ? new Error('not a JSON object') : { status: reply.status }, observe));
   }
 
   /** The request body, headers and dedup key of one call. */
@@ -143,4 +143,73 @@ export function overloadPlugin(): ApolloServerPlugin<GatewayContext> {
       };
     },
   };
+}
+
+/**
+ * A subgraph that did not answer an `_entities` fetch: its fields are null for every entity, with
+ * the error — GraphQL's own meaning of a failed nullable field. Thrown instead, @apollo/gateway
+ * would leave them undefined and then drop those entities from any fetch that `@requires` them
+ * (executeQueryPlan's executeSelectionSet: undefined input → no representation), so a resolver
+ * that must see the failure (the joint audit: never PASS on a source that was down) would not run.
+ * Any other fetch still throws.
+ */
+export function failedFetch(request: GraphQLDataSourceProcessOptions['request'], error: GraphQLError): GatewayGraphQLResponse {
+  const representations = request.variables?.representations;
+  const fields = Array.isArray(representations) && request.query ? entityFields(request.query) : undefined;
+  if (!fields) throw error;
+  const _entities = representations.map((representation: { __typename?: unknown }) => {
+    const typename = String(representation?.__typename);
+    const entity: Record<string, unknown> = { __typename: typename };
+    for (const name of [...(fields.get('') ?? []), ...(fields.get(typename) ?? [])]) if (name !== '__typename') entity[name] = null;
+    return entity;
+  });
+  return { data: { _entities }, errors: [{ message: error.message, extensions: error.extensions }] };
+}
+
+/** Per fetch text (the planner's, a bounded set): response names under `_entities`, by type ('' = any type). */
+const entityFieldsCache = new Map<string, Map<string, string[]> | null>();
+const ENTITY_FIELDS_CACHE_MAX = 1000;
+
+function entityFields(query: string): Map<string, string[]> | undefined {
+  let fields = entityFieldsCache.get(query);
+  if (fields === undefined) {
+    fields = parseEntityFields(query);
+    if (entityFieldsCache.size >= ENTITY_FIELDS_CACHE_MAX) entityFieldsCache.delete(entityFieldsCache.keys().next().value!);
+    entityFieldsCache.set(query, fields);
+  }
+  return fields ?? undefined;
+}
+
+function parseEntityFields(query: string): Map<string, string[]> | null {
+  let document;
+  try {
+    document = parse(query, { noLocation: true });
+  } catch {
+    return null;
+  }
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') return null;
+  const entities = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD && s.name.value === '_entities');
+  if (!entities || entities.kind !== Kind.FIELD || !entities.selectionSet) return null;
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  const byType = new Map<string, string[]>();
+  const collect = (set: SelectionSetNode, type: string, depth: number) => {
+    if (depth > 10) return;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const names = byType.get(type) ?? [];
+        names.push(selection.alias?.value ?? selection.name.value);
+        byType.set(type, names);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet, selection.typeCondition?.name.value ?? type, depth + 1);
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) collect(fragment.selectionSet, fragment.typeCondition.name.value, depth + 1);
+      }
+    }
+  };
+  collect(entities.selectionSet, '', 0);
+  return byType;
 }

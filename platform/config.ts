@@ -83,6 +83,8 @@ const EnvSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: positiveInt.optional(),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.optional(),
   HTTP_MAX_BODY_BYTES: positiveInt.default(1_000_000),
+  /** A subgraph's own ceiling: the gateway's `@requires` fetches carry every source's findings for up to 1,000 enterprises. */
+  SUBGRAPH_MAX_BODY_BYTES: positiveInt.default(8_000_000),
   // --- events (see docs/events.md) ---
   /** Set: events go through NATS JetStream; unset: the in-process relay. */
   NATS_URL: z
@@ -257,6 +259,12 @@ export interface HttpLimits {
   /** Whole request (headers and body) must arrive within this: slow bodies are cut off with 408. */
   requestTimeoutMs: number;
   maxBodyBytes: number;
+  /**
+   * The same for a subgraph's endpoint, called by the gateway only: an `_entities` fetch that
+   * `@requires` other subgraphs' data (the joint audit of 1,000 enterprises: ~1–2 MB) is bigger
+   * than any client request.
+   */
+  subgraphMaxBodyBytes: number;
 }
 
 export const DEFAULT_HTTP_LIMITS: HttpLimits = {
@@ -264,6 +272,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   headersTimeoutMs: 66_000,
   requestTimeoutMs: 120_000,
   maxBodyBytes: 1_000_000,
+  subgraphMaxBodyBytes: 8_000_000,
 };
 
 /** A start-up failure that names the setting to fix; main.ts prints its message as one line. */
@@ -400,5 +409,5 @@ function httpLimits(e: z.infer<typeof EnvSchema>, problems: string[]): HttpLimit
   if (requestTimeoutMs < headersTimeoutMs) {
     problems.push(`HTTP_REQUEST_TIMEOUT_MS: must not be shorter than HTTP_HEADERS_TIMEOUT_MS (${requestTimeoutMs} < ${headersTimeoutMs})`);
   }
-  return { keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, maxBodyBytes: e.HTTP_MAX_BODY_BYTES };
+  return { keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, maxBodyBytes: e.HTTP_MAX_BODY_BYTES, subgraphMaxBodyBytes: e.SUBGRAPH_MAX_BODY_BYTES };
 }

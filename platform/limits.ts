@@ -17,7 +17,11 @@
  * list), costs 1 + page size × its sub-selection; the page size is the largest of its `first`,
  * `last`, `limit` arguments (variables and schema defaults applied), else `defaultListSize`. A
  * connection's `edges`/`nodes` are not multiplied again. `_entities` (a subgraph's federation
- * entry point) multiplies by the number of representations the gateway sent.
+ * entry point) multiplies by the number of representations the gateway sent; a list asked for by
+ * keys (`enterprisesByCreditCodes(creditCodes: […])`) by the number of keys. A field of a
+ * FLAT_COST_TYPES value type costs 1 whatever is selected inside it: its value is computed from
+ * records already loaded (one batched lookup per request), so 1,000 joint audits cost about 2,000
+ * — through, while 30 aliases of them (60,000) are not.
  *
  * Every refusal is HTTP 400 with `extensions: { code: QUERY_TOO_COMPLEX, limit, max, actual }`.
  */
@@ -154,11 +158,19 @@ function isConnection(type: GraphQLNamedType | undefined): boolean {
   return ['edges', 'nodes'].some((name) => fields[name] !== undefined && isListType(getNullableType(fields[name].type)));
 }
 
+/**
+ * Value types whose whole subtree is in memory once the field is resolved: a source's findings
+ * (CONTRACT §3, one batched statement per source) and the joint audit's verdict (computed from
+ * them). Their inner lists are short and cost no fetch of their own.
+ */
+export const FLAT_COST_TYPES: ReadonlySet<string> = new Set(['SourceFindings', 'JointAuditVerdict']);
+
 /** The cost model of the header, as a graphql-query-complexity estimator. */
 export function costEstimator(defaultListSize: number): ComplexityEstimator {
   return ({ type, field, args, childComplexity }) => {
     // __typename, __schema, __type, and everything under the latter two.
     if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
+    if (FLAT_COST_TYPES.has(getNamedType(field.type).name)) return 1;
     let size = 1;
     if (field.name === '_entities' && Array.isArray(args.representations)) {
       size = args.representations.length;
@@ -166,7 +178,8 @@ export function costEstimator(defaultListSize: number): ComplexityEstimator {
       const connectionItems = (field.name === 'edges' || field.name === 'nodes') && isConnection(type);
       if (!connectionItems) {
         const given = PAGE_SIZE_ARGS.map((name) => args[name]).filter((v): v is number => Number.isInteger(v));
-        size = given.length ? Math.max(...given) : defaultListSize;
+        const keys = Object.values(args).filter(Array.isArray).map((list) => list.length);
+        size = given.length ? Math.max(...given) : keys.length ? Math.max(...keys) : defaultListSize;
       }
     }
     // At least 1: `first: 0` is refused by the resolver anyway and must not make a subtree free.

@@ -9,6 +9,7 @@ import { workSafetySubgraph } from './sources/work-safety';
 import { naturalResourcesSubgraph } from './sources/natural-resources';
 import { housingSubgraph } from './sources/housing';
 import { pbocSubgraph } from './sources/pboc';
+import { jointAuditSubgraph } from './joint-audit';
 import { auditSubgraph } from './audit';
 
 /**
@@ -26,6 +27,7 @@ export const subgraphs: SubgraphDefinition<any>[] = [
   naturalResourcesSubgraph,
   housingSubgraph,
   pbocSubgraph,
+  jointAuditSubgraph,
   auditSubgraph,
 ];
 

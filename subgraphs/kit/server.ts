@@ -197,7 +197,8 @@ export async function createSubgraphServer(
   const handler = createHttpHandler<Context<any>>({
     apollo,
     log,
-    maxBodyBytes: (config.http ?? DEFAULT_HTTP_LIMITS).maxBodyBytes,
+    // Larger than a client's: the gateway's @requires fetches carry other subgraphs' data.
+    maxBodyBytes: (config.http ?? DEFAULT_HTTP_LIMITS).subgraphMaxBodyBytes,
     context: async (req) => {
       try {
         return await contextFor({

@@ -253,6 +253,33 @@ export const ROWS: Row[] = [
     variables: (f) => ({ cc: f.target }),
     expect: readTarget({ clerkCounty: 'deny' }),
   },
+  // ---- enterprises subgraph: bulk look-up (e.g. a screening's joint audit)
+  {
+    name: 'enterprisesByCreditCodes',
+    query: 'query($cc: CreditCode!) { enterprisesByCreditCodes(creditCodes: [$cc]) { creditCode } }',
+    variables: (f) => ({ cc: f.target }),
+    expect: readTarget(),
+  },
+  // ---- joint-audit subgraph: officials who decide or pay, in their region; the auditor. Not the
+  // window, not the enterprise itself.
+  {
+    name: 'Enterprise.jointAudit',
+    query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { jointAudit(policyCode: "MATRIX-1") { verdict } } }',
+    variables: (f) => ({ cc: f.target }),
+    classify: (data) => (data.enterprise.jointAudit?.verdict ? 'allow' : 'deny'),
+    expect: readTarget({ enterpriseSelf: 'deny', clerkCounty: 'deny' }),
+  },
+  {
+    name: 'jointAuditRules',
+    query: '{ jointAuditRules(policyCode: "MATRIX-1") { isDefault } }',
+    expect: { ...everyone('allow'), public: 'unauth', enterpriseSelf: 'deny', enterpriseOther: 'deny', clerkCounty: 'deny', clerkOtherCounty: 'deny' },
+  },
+  {
+    // Callers run in CALLERS order: approvalCounty sets the policy first, so it belongs to 360732.
+    name: 'setJointAuditRules (APPROVAL_BUREAU, ADMIN; the region that first set a policy owns it)',
+    query: 'mutation { setJointAuditRules(policyCode: "MATRIX-1", rules: [{ source: "credit", category: SERIOUS_DISHONESTY, activeOnly: true, effect: HOLD }]) { isDefault } }',
+    expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', adminCity: 'allow', adminCounty: 'allow' },
+  },
 ];
 
 function outcomeOf(body: { data?: any; errors?: any[] }, row: Row): Outcome | string {

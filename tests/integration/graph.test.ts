@@ -48,9 +48,13 @@ describeDb('the federated graph through the gateway', () => {
   test('every operation in examples.graphql runs without errors', async () => {
     const document = parse(readFileSync(join(__dirname, '..', '..', 'examples.graphql'), 'utf8'));
     const admin = await graph.token({ role: 'ADMIN', region: '360700' });
+    const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
     for (const definition of document.definitions) {
       if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-      const { body } = await graph.query(print(definition), {}, definition.operation === 'mutation' ? admin : auditor);
+      // With the fragments it spreads (an unused fragment is a validation error).
+      const text = print(definition);
+      const used = fragments.filter((f) => text.includes(`...${f.name.value}`));
+      const { body } = await graph.query([text, ...used.map((f) => print(f))].join('\n'), {}, definition.operation === 'mutation' ? admin : auditor);
       expect({ operation: definition.name?.value, errors: body.errors }).toEqual({ operation: definition.name?.value, errors: undefined });
     }
   });

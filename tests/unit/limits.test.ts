@@ -11,6 +11,15 @@ const schema = buildSchema(/* GraphQL */ `
     nodes(first: Int, last: Int): [Node!]!
     items(first: Int = 20, after: String): ItemConnection!
     _entities(representations: [_Any!]!): [_Entity]!
+    byKeys(keys: [ID!]!): [Node]!
+  }
+  type SourceFindings {
+    asOf: String
+    findings: [Finding!]!
+  }
+  type Finding {
+    reason: String
+    tags: [String!]!
   }
   type Node {
     id: ID!
@@ -19,6 +28,7 @@ const schema = buildSchema(/* GraphQL */ `
     child: Node
     parent: Node
     children(first: Int): [Node!]!
+    findings: SourceFindings
   }
   type Item {
     id: ID!
@@ -164,6 +174,17 @@ describe('query limits (platform/limits.ts)', () => {
   });
 
   describe('cost, with the request’s variables', () => {
+    it('a list asked for by keys costs its key count; a FLAT_COST_TYPES value costs 1 whatever is inside', async () => {
+      const bulk = `query($k: [ID!]!) { byKeys(keys: $k) { findings { asOf findings { reason tags } } } }`;
+      const keys = (n: number) => Array.from({ length: n }, (_, i) => String(i));
+      // 1 + 1000 × 1: the 1,000 joint audits of docs/joint-audit.md pass …
+      expect(await refusals(bulk, { k: keys(1000) })).toEqual([]);
+      // … 5,000 do not.
+      expect(await refusals(bulk, { k: keys(5000) })).toEqual([['cost', 5001]]);
+      // Not a flat type: 1 + 1000 × (1 + 1 + 20 × 1).
+      expect(await refusals(`query($k: [ID!]!) { byKeys(keys: $k) { id tags children { id } } }`, { k: keys(1000) })).toEqual([['cost', 23_001]]);
+    });
+
     const twoLevels = `query($n: Int) { nodes(first: $n) { children(first: $n) { id } } }`;
 
     it('multiplies by the page size a variable carries, exactly as by a literal', async () => {
