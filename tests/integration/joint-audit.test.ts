@@ -123,7 +123,13 @@ describeDb('the joint audit, through the gateway', () => {
       expect(body.errors).toBeUndefined();
       expect(body.data.enterprisesByCreditCodes).toHaveLength(n);
       for (const e of body.data.enterprisesByCreditCodes) expect(e.jointAudit.sources.every((s: any) => s.status === 'ANSWERED')).toBe(true);
-      return Object.fromEntries(Object.entries(graph.subgraphs).map(([name, s]) => [name, s.db.statements.slice(before[name]).filter(counted).length]));
+      // The audit store is no part of the query: it stores, in the background and whenever they
+      // arrive, the access events the reads caused (a constant number of events per request).
+      return Object.fromEntries(
+        Object.entries(graph.subgraphs)
+          .filter(([name]) => name !== 'audit')
+          .map(([name, s]) => [name, s.db.statements.slice(before[name]).filter(counted).length]),
+      );
     };
     const ten = await statements(10);
     const thousand = await statements(1000);

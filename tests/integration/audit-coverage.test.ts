@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSchema } from 'graphql';
+import { creditCodeCheckChar } from '../../platform/credit-code';
+import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
+import { describeDb, testDriver } from '../support/db';
+import { eventually } from '../support/events';
+import { startTestGraph, type TestGraph } from '../support/graph';
+
+/**
+ * Every mutation of the published API, end to end: performed through the gateway it lands in the
+ * audit store (audit subgraph) as a MUTATION entry; refused, it leaves none. A mutation added to
+ * any subgraph without a row here fails this test — the audit trail covers it by construction
+ * (kit/audit-trail.ts), and this proves it per mutation.
+ */
+type Claims = Record<string, unknown>;
+interface Row {
+  /** Performed successfully by `caller`; must change state. */
+  ok: { caller: Claims; query: string; variables?: Record<string, unknown> };
+  /** Refused (forbidden or bad input): must leave no audit entry. */
+  refused: { caller: Claims; query: string; variables?: Record<string, unknown> };
+}
+
+const registration = {
+  creditCode: '91360732MA35G8KW3' + creditCodeCheckChar('91360732MA35G8KW3'),
+  name: '兴国县审计覆盖测试有限公司',
+  legalRepresentative: '王小明',
+  legalRepresentativeIdNumber: '36073219900101003' + residentIdCheckChar('36073219900101003'),
+  registeredOn: '2024-06-01',
+  regionCode: '360732',
+  industryCode: 'C39',
+  scale: 'SMALL',
+  tags: [],
+  address: '江西省赣州市兴国县潋江镇将军大道8号',
+  bankName: '江西兴国农村商业银行营业部',
+  bankAccount: '6228480011223344',
+};
+const samr = { role: 'DEPARTMENT_SYSTEM', department: '360732-SAMR', region: '360732' };
+const approval = { role: 'APPROVAL_BUREAU', region: '360732' };
+
+// Rows run in this order: signAuditCheckpoint needs entries the others appended.
+const ROWS: Record<string, Row> = {
+  registerEnterprise: {
+    ok: { caller: samr, query: 'mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { creditCode } }', variables: { input: registration } },
+    refused: {
+      caller: samr,
+      query: 'mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { creditCode } }',
+      variables: { input: { ...registration, creditCode: registration.creditCode.slice(0, 17) + (registration.creditCode.endsWith('0') ? '1' : '0') } },
+    },
+  },
+  setJointAuditRules: {
+    ok: {
+      caller: approval,
+      query: 'mutation { setJointAuditRules(policyCode: "AUDIT-COVERAGE", rules: [{ source: "ecology", category: ENVIRONMENTAL_PENALTY, withinMonths: 12, effect: HOLD }]) { isDefault } }',
+    },
+    refused: {
+      caller: { role: 'AUDITOR' },
+      query: 'mutation { setJointAuditRules(policyCode: "AUDIT-COVERAGE-2", rules: [{ source: "ecology", category: ENVIRONMENTAL_PENALTY, effect: HOLD }]) { isDefault } }',
+    },
+  },
+  signAuditCheckpoint: {
+    ok: { caller: { role: 'ADMIN', region: '360732' }, query: 'mutation { signAuditCheckpoint { seq } }' },
+    refused: { caller: { role: 'AUDITOR' }, query: 'mutation { signAuditCheckpoint { seq } }' },
+  },
+};
+
+const apiMutations = (): string[] => {
+  const schema = buildSchema(readFileSync(join(__dirname, '..', '..', 'schema', 'published', 'api.graphql'), 'utf8'));
+  return Object.keys(schema.getMutationType()?.getFields() ?? {}).sort();
+};
+
+test('every mutation of the published API has a row here', () => {
+  expect(Object.keys(ROWS).sort()).toEqual(apiMutations());
+});
+
+describeDb(`every mutation lands in the audit store; a refused one does not (${testDriver})`, () => {
+  let graph: TestGraph;
+  beforeAll(async () => {
+    graph = await startTestGraph();
+  });
+  afterAll(() => graph?.stop());
+
+  const entries = async (action: string) => {
+    const auditor = await graph.token({ role: 'AUDITOR' });
+    const { body } = await graph.query(
+      'query($action: String) { auditEvents(first: 100, filter: { kind: MUTATION, action: $action }) { nodes { action requestId actor { role } } } }',
+      { action },
+      auditor,
+    );
+    expect(body.errors).toBeUndefined();
+    return body.data.auditEvents.nodes as { action: string; requestId: string; actor: { role: string } }[];
+  };
+
+  for (const [action, row] of Object.entries(ROWS)) {
+    test(action, async () => {
+      const refusedId = `coverage-${action}-refused`;
+      const okId = `coverage-${action}-ok`;
+      const refused = await graph.query(row.refused.query, row.refused.variables ?? {}, await graph.token(row.refused.caller), { 'x-request-id': refusedId });
+      // Refused with a code a person can act on (FORBIDDEN, BAD_USER_INPUT, INVALID_CREDIT_CODE …).
+      expect(refused.body.errors?.[0]?.extensions?.code).toMatch(/^[A-Z_]+$/);
+      expect(refused.body.errors[0].extensions.code).not.toBe('INTERNAL_SERVER_ERROR');
+      const ok = await graph.query(row.ok.query, row.ok.variables ?? {}, await graph.token(row.ok.caller), { 'x-request-id': okId });
+      expect(ok.body.errors).toBeUndefined();
+      // Events of one producer arrive in order: once the accepted one is stored, a refused one
+      // (emitted earlier) would be stored too.
+      // A delivery that failed (e.g. a busy database) is retried with backoff: allow for one retry.
+      const stored = await eventually(() => entries(action), (list) => list.some((e) => e.requestId === okId), 90_000);
+      expect(stored.find((e) => e.requestId === okId)!.actor.role).toBe(row.ok.caller.role);
+      expect(stored.some((e) => e.requestId === refusedId)).toBe(false);
+    }, 120_000);
+  }
+});
