@@ -4,7 +4,8 @@ import { auditEventsCsv } from './audit-export';
 import { AuditChainResolver, AuditEntryResolver } from './audit.resolver';
 import { auditStoreConsumer } from './audit-store.consumer';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
-import { auditSigner } from './signing-key';
+import { checkpointNow } from './chain';
+import { auditSigner, checkpointIntervalMs } from './signing-key';
 
 /**
  * 县审计局 — the audit trail: every audit (mutation) and access event of the graph, stored once
@@ -21,6 +22,9 @@ export const auditSubgraph = defineSubgraph({
   createLoaders: () => undefined,
   consumers: [auditStoreConsumer],
   exports: { 'audit-events.csv': auditEventsCsv },
+  // A quiet tail is signed too: a head that moved since the last checkpoint is signed every
+  // interval, so a truncated or rewritten tail older than that is always caught by a signature.
+  jobs: [{ name: 'checkpoint', everyMs: checkpointIntervalMs(), run: async (em) => void (await checkpointNow(em)) }],
   // Runs at every start: a missing or dev signing key in production fails the start here.
   seed: async () => {
     auditSigner();

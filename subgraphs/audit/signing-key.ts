@@ -88,3 +88,9 @@ export function checkpointMaxAgeMs(env: NodeJS.ProcessEnv = process.env): number
   const seconds = Number(env.AUDIT_CHECKPOINT_MAX_AGE ?? 300);
   return (Number.isFinite(seconds) && seconds >= 0 ? seconds : 300) * 1000;
 }
+
+/** How often the chain head is signed when it has moved (AUDIT_CHECKPOINT_INTERVAL seconds, default 60). */
+export function checkpointIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.AUDIT_CHECKPOINT_INTERVAL ?? 60);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 60) * 1000;
+}

@@ -5,6 +5,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { NonEmptyArray } from 'type-graphql';
 import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
+import type { Job } from './jobs';
 import type { Consumer } from './events/types';
 
 
@@ -70,6 +71,8 @@ export interface SubgraphDefinition<L = unknown> {
   seed?(em: EntityManager, options: SeedOptions): Promise<void>;
   /** Downloads by name: `GET /exports/<name>` (see ExportHandler). */
   exports?: Record<string, ExportHandler<any>>;
+  /** Periodic work of this subgraph's own (kit/jobs.ts), started by main.ts beside the event relays. */
+  jobs?: Job[];
 }
 
 /**

@@ -13,7 +13,7 @@ import { startTestGraph, type TestGraph } from '../support/graph';
  * any subgraph without a row here fails this test — the audit trail covers it by construction
  * (kit/audit-trail.ts), and this proves it per mutation.
  */
-type Claims = Record<string, unknown>;
+type Claims = { role: string; region?: string; department?: string; creditCode?: string };
 interface Row {
   /** Performed successfully by `caller`; must change state. */
   ok: { caller: Claims; query: string; variables?: Record<string, unknown> };

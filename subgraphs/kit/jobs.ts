@@ -1,0 +1,60 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { Logger } from '../../platform/logger';
+import type { SubgraphDefinition } from './subgraph';
+
+/**
+ * Periodic work a subgraph does by itself (e.g. the audit store signing its chain head). Each
+ * run gets a fresh EntityManager; it runs outside any request, so it emits no audit event. With
+ * several replicas every replica runs it: a job must be idempotent (check, then act, under a lock).
+ */
+export interface Job {
+  name: string;
+  /** Milliseconds between the end of one run and the start of the next. */
+  everyMs: number;
+  run(em: EntityManager, log: Logger): Promise<void>;
+}
+
+export interface JobsRuntime {
+  /** Stops the timers and waits for runs in flight. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Starts every job of every subgraph this process runs (main.ts, after the databases are open). */
+export function startJobs(subgraphs: { definition: SubgraphDefinition<any>; orm: MikroORM }[], log: Logger): JobsRuntime {
+  let stopped = false;
+  const timers = new Set<NodeJS.Timeout>();
+  const running = new Set<Promise<void>>();
+  for (const { definition, orm } of subgraphs) {
+    for (const job of definition.jobs ?? []) {
+      const jobLog = log.child({ service: definition.name, job: job.name });
+      const schedule = () => {
+        if (stopped) return;
+        // unref: a timer alone never keeps the process up (shutdown owns that).
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          const run = job
+            .run(orm.em.fork(), jobLog)
+            .catch((error) => jobLog.error('job failed; next run as scheduled', { error }))
+            .finally(() => {
+              running.delete(run);
+              schedule();
+            });
+          running.add(run);
+        }, job.everyMs);
+        timer.unref();
+        timers.add(timer);
+      };
+      schedule();
+    }
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () =>
+      (stopping ??= (async () => {
+        stopped = true;
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        await Promise.allSettled([...running]);
+      })()),
+  };
+}
