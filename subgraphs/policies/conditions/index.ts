@@ -1,0 +1,4 @@
+/** The condition language, amount rules and evaluator (docs/conditions.md). Pure: no ORM, no GraphQL. */
+export * from './types';
+export { INDICATORS, SOURCE_NAMES, OPS_BY_TYPE, ALL_OPS, indicator } from './indicators';
+export { validateCondition, validateAmountRule, MAX_DEPTH, MAX_NODES } from './validate';
