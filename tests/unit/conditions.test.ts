@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   compile,
   evaluate,
@@ -163,6 +165,9 @@ describe('three-valued logic: missing data is unknown, never a guess', () => {
   it('a value of the wrong shape is unknown too, and says so', () => {
     expect(run(missing, { 'statistics.employees': '120' })).toEqual({ outcome: 'UNKNOWN', text: '数据有误：从业人员数的值 "120" 无法识别', path: 'conditions' });
     expect(run({ indicator: 'tags', op: 'hasTag', value: 'SRDI' }, { tags: 'SRDI' }).outcome).toBe('UNKNOWN');
+    expect(run({ indicator: 'tax.revenueFen', op: 'gte', value: 1 }, { 'tax.revenueFen': 1.5 }).outcome).toBe('UNKNOWN');
+    expect(run({ indicator: 'registeredOn', op: 'lte', value: '2025-01-01' }, { registeredOn: '2020/01/01' }).text).toBe('数据有误：注册日期的值 "2020/01/01" 无法识别');
+    expect(run({ indicator: 'scale', op: 'ne', value: 'LARGE' }, { scale: 'HUGE' }).outcome).toBe('UNKNOWN');
   });
 });
 
@@ -400,6 +405,8 @@ const valuesArb: fc.Arbitrary<Indicators> = fc.tuple(
     fc.oneof(
       { weight: 1, arbitrary: fc.constantFrom(null, undefined) },
       { weight: 4, arbitrary: def.type === 'tags' ? fc.subarray(def.enumValues!) : POOLS[def.type](def) },
+      // Malformed data from a source: never a throw, always UNKNOWN (or MET for exists).
+      { weight: 1, arbitrary: fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 })) as fc.Arbitrary<Value | string[]> },
     ),
   ),
 ).map((vs) => Object.fromEntries(DEFS.map((d, i) => [d.name, vs[i]])));
@@ -438,5 +445,17 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('docs/conditions.md stays true', () => {
+  const doc = readFileSync(join(__dirname, '../../docs/conditions.md'), 'utf8');
+  it('lists every indicator of the registry with its label and type', () => {
+    for (const def of Object.values(INDICATORS)) expect(doc).toMatch(new RegExp(`\\| \`${def.name.replace('.', '\\.')}\` \\| ${def.label.replace(/[()（）]/g, '.')}.* \\| ${def.type}`));
+  });
+  it('its JSON condition examples are valid', () => {
+    const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as unknown).filter((x) => typeof x === 'object' && x !== null && !Array.isArray(x));
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    for (const b of blocks) expect(validateCondition(b)).toEqual([]);
   });
 });

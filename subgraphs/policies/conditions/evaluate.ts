@@ -12,19 +12,25 @@ import { isRelative, resolve } from './relative';
 import type { Condition, EvalContext, Explanation, IndicatorDef, Indicators, LeafCondition, Outcome, Relative, Value } from './types';
 
 type Raw = Indicators[string];
+const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Whether a present value has the shape its indicator's type promises (bad data reads as unknown). */
 export function present(def: IndicatorDef, v: Raw): boolean {
   switch (def.type) {
     case 'number':
+      return typeof v === 'number' && v === v;
     case 'money':
     case 'integer':
     case 'year':
-      return typeof v === 'number' && v === v;
+      return Number.isSafeInteger(v);
     case 'boolean':
       return typeof v === 'boolean';
     case 'tags':
       return Array.isArray(v);
+    case 'date':
+      return typeof v === 'string' && DATE_SHAPE.test(v);
+    case 'enum':
+      return typeof v === 'string' && def.enumValues!.includes(v);
     default:
       return typeof v === 'string';
   }
