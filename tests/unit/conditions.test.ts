@@ -53,8 +53,8 @@ describe('every op, worked by hand', () => {
     ['notIn, inside', { indicator: 'tax.creditRating', op: 'notIn', values: ['C', 'D'] }, { 'tax.creditRating': 'D' }, 'NOT_MET', '纳税信用级别为D级，属于 C级、D级'],
     ['eq enum, other', { indicator: 'credit.publicCreditRating', op: 'eq', value: 'A' }, { 'credit.publicCreditRating': 'B' }, 'NOT_MET', '公共信用综合评价等级为B级，不是A级'],
     ['ne enum', { indicator: 'scale', op: 'ne', value: 'LARGE' }, { scale: 'LARGE' }, 'NOT_MET', '企业规模为大型'],
-    ['startsWith industry', { indicator: 'industryCode', op: 'startsWith', value: 'C' }, { industryCode: 'C39' }, 'MET', '行业代码为C39，以 C 开头'],
-    ['startsWith industry, other', { indicator: 'industryCode', op: 'startsWith', value: 'C' }, { industryCode: 'F51' }, 'NOT_MET', '行业代码为F51，不以 C 开头'],
+    ['startsWith industry', { indicator: 'industryCode', op: 'startsWith', value: 'C' }, { industryCode: 'C39' }, 'MET', '行业代码为C39（计算机、通信和其他电子设备制造业），以 C（制造业）开头'],
+    ['startsWith industry, other', { indicator: 'industryCode', op: 'startsWith', value: 'C' }, { industryCode: 'F51' }, 'NOT_MET', '行业代码为F51（批发业），不以 C（制造业）开头'],
     ['startsWith region', { indicator: 'regionCode', op: 'startsWith', value: '3607' }, { regionCode: '360732' }, 'MET', '所在地区代码为360732，以 3607 开头'],
     ['eq code', { indicator: 'regionCode', op: 'eq', value: '360732' }, { regionCode: '360731' }, 'NOT_MET', '所在地区代码为360731，不是360732'],
     ['hasTag', { indicator: 'tags', op: 'hasTag', value: 'HIGH_TECH' }, { tags: ['SRDI', 'HIGH_TECH'] }, 'MET', '企业标签含“高新技术企业”'],
@@ -261,7 +261,7 @@ describe('realistic policies, explained as a clerk reads them', () => {
   const jiGai: Condition = { all: [{ indicator: 'statistics.aboveScale', op: 'eq', value: true }, { indicator: 'industryCode', op: 'startsWith', value: 'C' }] };
   it('技改补贴', () => {
     const e = run(jiGai, { 'statistics.aboveScale': true, industryCode: 'C39' });
-    expect(e.children!.map((c) => `${c.path} ${c.text}`)).toEqual(['conditions.all[0] 规模以上企业（统计局名录）：是', 'conditions.all[1] 行业代码为C39，以 C 开头']);
+    expect(e.children!.map((c) => `${c.path} ${c.text}`)).toEqual(['conditions.all[0] 规模以上企业（统计局名录）：是', 'conditions.all[1] 行业代码为C39（计算机、通信和其他电子设备制造业），以 C（制造业）开头']);
     expect([...indicatorsOf({ all: [jiGai, wenGang] })].sort()).toEqual(['credit.onDishonestyList', 'industryCode', 'registeredOn', 'statistics.aboveScale', 'statistics.employees']);
   });
 });
@@ -323,6 +323,21 @@ describe('validation: every problem at once, each with its path', () => {
     for (const p of problems) expect(p.message).toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('industry and region codes must be real codes or prefixes', () => {
+    expect(validateCondition({ any: [
+      { indicator: 'industryCode', op: 'in', values: ['C39', 'C99'] },
+      { indicator: 'industryCode', op: 'startsWith', value: 'C3' },
+      { indicator: 'industryCode', op: 'startsWith', value: 'F51' },
+      { indicator: 'regionCode', op: 'startsWith', value: '360' },
+      { indicator: 'regionCode', op: 'eq', value: '3607' },
+    ] })).toEqual([
+      { path: 'conditions.any[0].values[1]', message: '“行业代码”应为GB/T 4754-2017 的门类+大类代码（如 C39），实际为 "C99"' },
+      { path: 'conditions.any[1].value', message: '“行业代码”的前缀应为门类字母（A–T）或门类+大类代码（如 C、C39），实际为 "C3"' },
+      { path: 'conditions.any[3].value', message: '“所在地区代码”的前缀应为2、4 或 6 位行政区划代码（省、市、县，如 3607），实际为 "360"' },
+      { path: 'conditions.any[4].value', message: '“所在地区代码”应为6 位行政区划代码（如 360732），实际为 "3607"' },
+    ]);
+  });
+
   it('too deep: 8 levels pass, 9 do not', () => {
     let c: unknown = { indicator: 'scale', op: 'exists' };
     for (let i = 1; i < 8; i++) c = { not: c };
@@ -360,7 +375,7 @@ const POOLS: Record<IndicatorDef['type'], (def: IndicatorDef) => fc.Arbitrary<Va
   date: () => fc.constantFrom('2023-02-28', '2024-02-29', '2025-02-28', '2025-03-01', '2025-11-26', '2026-11-26'),
   boolean: () => fc.boolean(),
   enum: (def) => fc.constantFrom(...def.enumValues!),
-  code: () => fc.constantFrom('360732', '360731', 'C39', 'C3', 'F51', 'C'),
+  code: (def) => (def.name === 'industryCode' ? fc.constantFrom('C39', 'C30', 'F51') : fc.constantFrom('360732', '360731', '360700')),
   tags: (def) => fc.constantFrom(...def.enumValues!),
 };
 const relativeFor = (def: IndicatorDef): fc.Arbitrary<Relative> | null =>
@@ -384,7 +399,7 @@ const leafArb: fc.Arbitrary<Condition> = fc.constantFrom(...DEFS).chain((def) =>
       case 'notIn':
         return fc.uniqueArray(lit, { minLength: 1, maxLength: 3 }).map((values) => ({ indicator: def.name, op, values }) as Condition);
       case 'startsWith':
-        return fc.constantFrom('3607', 'C', 'C3', '360732').map((value) => ({ indicator: def.name, op: 'startsWith', value }) as Condition);
+        return (def.name === 'industryCode' ? fc.constantFrom('C', 'C39', 'F') : fc.constantFrom('36', '3607', '360732')).map((value) => ({ indicator: def.name, op: 'startsWith', value }) as Condition);
       default:
         return operand.map((value) => ({ indicator: def.name, op, value }) as Condition);
     }

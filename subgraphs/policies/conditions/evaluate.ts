@@ -260,9 +260,11 @@ function explainLeaf(c: LeafCondition, values: Indicators, ctx: EvalContext, pat
       text = `${is}，${inside ? '' : '不'}属于 ${list}`;
       break;
     }
-    case 'startsWith':
-      text = `${is}，${met ? '' : '不'}以 ${String(a)} 开头`;
+    case 'startsWith': {
+      const prefix = formatValue(def, a as Value);
+      text = `${is}，${met ? '' : '不'}以 ${prefix}${prefix.endsWith('）') ? '' : ' '}开头`;
       break;
+    }
     case 'hasTag':
     case 'lacksTag': {
       const has = op === 'hasTag' ? met : !met;
