@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   compile,
+  describeCondition,
   evaluate,
   explanationLines,
   indicatorsOf,
@@ -472,5 +473,29 @@ describe('docs/conditions.md stays true', () => {
     const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as unknown).filter((x) => typeof x === 'object' && x !== null && !Array.isArray(x));
     expect(blocks.length).toBeGreaterThanOrEqual(4);
     for (const b of blocks) expect(validateCondition(b)).toEqual([]);
+  });
+});
+
+describe('describeCondition: the requirements as the service guide states them', () => {
+  it.each<[string, Condition, string]>([
+    ['入规奖励', { all: [{ indicator: 'statistics.aboveScale', op: 'eq', value: true }, { indicator: 'statistics.aboveScaleSince', op: 'eq', value: { relative: 'currentYear' } }, { not: { indicator: 'credit.onDishonestyList', op: 'eq', value: true } }] },
+      '同时满足：规模以上企业（统计局名录）为“是”；进入规上年份为当年；列入失信被执行人名单为“否”'],
+    ['高新 with revenue', { all: [{ indicator: 'tags', op: 'hasTag', value: 'HIGH_TECH' }, { indicator: 'tax.creditRating', op: 'in', values: ['A', 'B'] }, { indicator: 'tax.revenueFen', op: 'gte', value: 500 * WAN }] },
+      '同时满足：具有“高新技术企业”标签；纳税信用级别为 A级、B级 之一；2025年营业收入不低于 500万元'],
+    ['稳岗 with a nested any', { all: [{ indicator: 'registeredOn', op: 'lte', value: { relative: 'today', offsetYears: -1 } }, { any: [{ indicator: 'statistics.employees', op: 'gte', value: 10 }, { indicator: 'scale', op: 'in', values: ['MEDIUM', 'LARGE'] }] }] },
+      '同时满足：注册满1年；（满足其一：从业人员数不低于 10人；企业规模为 中型、大型 之一）'],
+    ['技改', { all: [{ indicator: 'industryCode', op: 'startsWith', value: 'C' }, { not: { indicator: 'tax.revenueFen', op: 'lt', value: 2000 * WAN } }] },
+      '同时满足：行业代码以 C（制造业）开头；2025年营业收入不低于 2,000万元'],
+    ['a negated group', { not: { all: [{ indicator: 'scale', op: 'eq', value: 'MICRO' }, { indicator: 'statistics.employees', op: 'between', min: 0, max: 9 }] } },
+      '不得：（同时满足：企业规模为微型；从业人员数在 0人 至 9人 之间）'],
+  ])('%s', (_name, c, text) => {
+    expect(validateCondition(c)).toEqual([]);
+    expect(describeCondition(c, 2025)).toBe(text);
+  });
+  it('without the year, a latest-year indicator says so', () => {
+    expect(describeCondition({ indicator: 'tax.taxPaidFen', op: 'gt', value: 0 })).toBe('最近年度纳税额高于 0元');
+  });
+  it('never throws on a valid condition', () => {
+    fc.assert(fc.property(conditionArb, (c) => describeCondition(c).length > 0), { numRuns: 300 });
   });
 });
