@@ -96,7 +96,7 @@ function valueMessage(def: IndicatorDef, v: unknown): string {
   return `“${def.label}”的值应为${TYPE_WORDS[def.type]}，实际为 ${describe(v)}`;
 }
 
-/** A relative value's own problems; pushes onto out. Returns whether it was relative at all. */
+/** A relative value's own problems, pushed onto out. */
 function checkRelative(def: IndicatorDef, v: Record<string, unknown>, path: string, out: Problem[]): void {
   const offsetOk = (x: unknown) => x === undefined || (isInt(x) && Math.abs(x) <= MAX_OFFSET);
   if (v.relative === 'currentYear') {
