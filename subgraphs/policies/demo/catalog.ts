@@ -24,7 +24,7 @@ export interface DemoPolicy {
   level?: 'CITY';
 }
 
-const c = (indicator: string, op: string, value: unknown): Condition => ({ indicator, op, value });
+const c = (indicator: string, op: string, value: unknown): Condition => ({ indicator, op, value }) as Condition;
 const all = (...list: Condition[]): Condition => ({ all: list });
 const any = (...list: Condition[]): Condition => ({ any: list });
 const yuan = (wan: number) => wan * 10_000 * 100; // 万元 → fen
@@ -146,12 +146,12 @@ export const DEMO_CATALOG: DemoPolicy[] = [
   {
     id: 'XG-2026-019', department: 'SAMR', mode: 'INSTANT', title: '标准制定与质量管理体系认证奖励', basis: ['《兴国县实施质量强县战略若干措施》', '兴府办发〔2025〕9号'],
     beneficiaries: '主导或参与制定国家、行业标准的企业', conditionsText: '标准已发布；企业为主要起草单位',
-    conditions: all(XG, c('tax.creditRating', 'in', ['A', 'B'] as never)), amountRule: fixed(5), amountText: '国家标准 20 万元，行业标准 10 万元，团体标准 5 万元',
+    conditions: all(XG, { indicator: 'tax.creditRating', op: 'in', values: ['A', 'B'] }), amountRule: fixed(5), amountText: '国家标准 20 万元，行业标准 10 万元，团体标准 5 万元',
   },
   {
     id: 'XG-2026-020', department: 'NDRC', mode: 'COMMITMENT', title: '重大产业项目用能保障奖励', basis: ['《兴国县重大项目建设推进办法》', '兴府发〔2025〕3号'],
     beneficiaries: '列入省市重点项目的产业项目', conditionsText: '列入当年省、市重点建设项目',
-    conditions: all(XG, c('scale', 'in', ['LARGE', 'MEDIUM'] as never)), amountRule: fixed(20), amountText: '奖励 20 万元', scales: ['LARGE', 'MEDIUM'],
+    conditions: all(XG, { indicator: 'scale', op: 'in', values: ['LARGE', 'MEDIUM'] }), amountRule: fixed(20), amountText: '奖励 20 万元', scales: ['LARGE', 'MEDIUM'],
   },
   {
     id: 'XG-2026-021', department: 'NDRC', mode: 'NO_APPLICATION', title: '服务业企业升规奖励', basis: ['《兴国县加快现代服务业发展若干措施》', '兴府办发〔2025〕18号'],
@@ -181,7 +181,7 @@ export const DEMO_CATALOG: DemoPolicy[] = [
   {
     id: 'XG-2026-026', department: 'HRSS', mode: 'INSTANT', title: '返乡创业一次性创业补贴', basis: [JOBS, JOBS_NO],
     beneficiaries: '返乡创业人员创办的小微企业', conditionsText: '首次创办；正常经营 6 个月以上',
-    conditions: all(XG, c('scale', 'in', ['SMALL', 'MICRO'] as never), c('registeredOn', 'lte', { relative: 'today', offsetMonths: -6 })), amountRule: fixed(0.5), amountText: '一次性创业补贴 5000 元', scales: ['SMALL', 'MICRO'],
+    conditions: all(XG, { indicator: 'scale', op: 'in', values: ['SMALL', 'MICRO'] }, c('registeredOn', 'lte', { relative: 'today', offsetMonths: -6 })), amountRule: fixed(0.5), amountText: '一次性创业补贴 5000 元', scales: ['SMALL', 'MICRO'],
   },
   {
     id: 'XG-2026-027', department: 'MIIT', mode: 'NO_APPLICATION', title: '绿色工厂与节能改造奖励', basis: [INDUSTRY, INDUSTRY_NO],
@@ -196,7 +196,7 @@ export const DEMO_CATALOG: DemoPolicy[] = [
   {
     id: 'XG-2026-029', department: 'NDRC', mode: 'INSTANT', title: '中小微企业贷款贴息', basis: ['《兴国县金融支持实体经济发展若干措施》', '兴府办发〔2025〕26号'],
     beneficiaries: '获得本县银行业金融机构流动资金贷款的中小微企业', conditionsText: '贷款用于生产经营；按期还本付息；无不良信用记录',
-    conditions: all(XG, c('scale', 'in', ['MEDIUM', 'SMALL', 'MICRO'] as never), honest), amountRule: { kind: 'PERCENT', indicator: 'tax.revenueFen', basisPoints: 20, capFen: yuan(30) },
+    conditions: all(XG, { indicator: 'scale', op: 'in', values: ['MEDIUM', 'SMALL', 'MICRO'] }, honest), amountRule: { kind: 'PERCENT', indicator: 'tax.revenueFen', basisPoints: 20, capFen: yuan(30) },
     amountText: '按贷款市场报价利率的 50% 贴息，最高 30 万元', scales: ['MEDIUM', 'SMALL', 'MICRO'],
   },
   {
