@@ -44,10 +44,15 @@ export function termsOf(version: Pick<PolicyVersion, 'title' | 'legalBasisTitle'
   return weights;
 }
 
-/** Replaces a policy's rows in the index (inside the caller's transaction, through the unit of work). */
+/**
+ * Replaces a policy's rows in the index, in the caller's transaction. Written natively, not through
+ * the unit of work: the index is derived from the version (which is audited), and a few hundred
+ * audit events of index rows per save would bury the real change.
+ */
 export async function reindex(em: EntityManager, policyId: string, terms: Map<string, number>): Promise<void> {
   await em.nativeDelete(PolicySearchTerm, { policyId });
-  for (const [term, weight] of terms) em.persist(em.create(PolicySearchTerm, { term, policyId, weight }));
+  const rows = [...terms].map(([term, weight]) => ({ term, policyId, weight }));
+  for (let i = 0; i < rows.length; i += 1000) await em.insertMany(PolicySearchTerm, rows.slice(i, i + 1000));
 }
 
 export interface QueryGroup {
