@@ -58,6 +58,10 @@ export class Policy {
   @Property({ type: 'string', length: 20 })
   status!: PolicyStatus;
 
+  /** Why it was last suspended, resumed, expired or repealed (as the owner said). */
+  @Property({ type: 'string', length: 500, nullable: true })
+  statusReason?: string | null;
+
   @Property({ type: 'integer', nullable: true })
   publishedVersion?: number | null;
 

@@ -5,7 +5,7 @@ import { regionCondition, Guard, requireWriter } from '../kit/scope';
 import type { Context } from '../kit/subgraph';
 import { checkPageSize, decodeCursor, encodeCursor } from '../kit/pagination';
 import { SafeText } from '../kit/validation';
-import { isOwner, signerDepartment, transition } from './lifecycle';
+import { isPolicyOwnerDepartment, signerDepartment, transition } from './lifecycle';
 import { Policy, PolicySignOff, PolicyVersion, SignOffDecision, type PolicyStatus } from './policy.entity';
 import {
   allApproved,
@@ -140,10 +140,11 @@ export class PolicyResolver {
   @Mutation(() => PolicyView, { description: '新建政策草稿：主管部门工作人员（部门审核、部门系统）或本地区管理员' })
   @Guard((identity) => requireWriter(identity, ...STAFF_WRITERS))
   async createPolicyDraft(@Arg('input', () => CreatePolicyInput) input: CreatePolicyInput, @Ctx() ctx: Ctx) {
+    // Who before what: another department's staff are refused before their input is judged.
+    if (isPolicyOwnerDepartment(input.department)) assertOwner(ctx.identity, { departmentCode: input.department, regionCode: regionOfDepartment(input.department)! });
     const problems = createProblems(input);
     if (problems.length) throw invalidInput(problems);
     const regionCode = regionOfDepartment(input.department)!;
-    if (!isOwner(ctx.identity, { departmentCode: input.department, regionCode })) assertOwner(ctx.identity, { departmentCode: input.department, regionCode } as Policy);
     return ctx.em.transactional(async (em) => {
       if (await em.findOne(Policy, { id: input.id })) throw invalidInput([{ field: 'id', message: `政策编号 ${input.id} 已被使用` }]);
       const now = new Date();
@@ -266,32 +267,33 @@ export class PolicyResolver {
   @Mutation(() => PolicyView, { description: '暂停施行（可恢复）' })
   @Guard((identity) => requireWriter(identity, ...STAFF_WRITERS))
   suspendPolicy(@Args(() => ReasonArgs) args: ReasonArgs, @Ctx() ctx: Ctx) {
-    return this.policyStep(args.id, 'suspendPolicy', ctx);
+    return this.policyStep(args, 'suspendPolicy', ctx);
   }
 
   @Mutation(() => PolicyView, { description: '恢复施行' })
   @Guard((identity) => requireWriter(identity, ...STAFF_WRITERS))
   resumePolicy(@Args(() => ReasonArgs) args: ReasonArgs, @Ctx() ctx: Ctx) {
-    return this.policyStep(args.id, 'resumePolicy', ctx);
+    return this.policyStep(args, 'resumePolicy', ctx);
   }
 
   @Mutation(() => PolicyView, { description: '到期失效' })
   @Guard((identity) => requireWriter(identity, ...STAFF_WRITERS))
   expirePolicy(@Args(() => ReasonArgs) args: ReasonArgs, @Ctx() ctx: Ctx) {
-    return this.policyStep(args.id, 'expirePolicy', ctx);
+    return this.policyStep(args, 'expirePolicy', ctx);
   }
 
   @Mutation(() => PolicyView, { description: '废止' })
   @Guard((identity) => requireWriter(identity, ...STAFF_WRITERS))
   repealPolicy(@Args(() => ReasonArgs) args: ReasonArgs, @Ctx() ctx: Ctx) {
-    return this.policyStep(args.id, 'repealPolicy', ctx);
+    return this.policyStep(args, 'repealPolicy', ctx);
   }
 
-  private policyStep(id: string, action: string, ctx: Ctx) {
+  private policyStep({ id, reason }: ReasonArgs, action: string, ctx: Ctx) {
     return ctx.em.transactional(async (em) => {
       const policy = await loadPolicy(em, id);
       assertOwner(ctx.identity, policy);
       policyTransition(policy, action);
+      policy.statusReason = reason?.trim() || null;
       await em.flush();
       return (await policyViews(em, ctx.identity, [policy]))[0];
     });

@@ -88,8 +88,8 @@ export async function loadPolicy(em: EntityManager, id: string): Promise<Policy>
   return policy;
 }
 
-export function assertOwner(identity: Identity, policy: Policy): void {
-  if (!isOwner(identity, policy)) throw forbidden(`无权修改政策 ${policy.id}：仅主管部门（${departmentName(policy.departmentCode)}）工作人员或本地区管理员可以操作`);
+export function assertOwner(identity: Identity, policy: Pick<Policy, 'departmentCode' | 'regionCode'> & { id?: string }): void {
+  if (!isOwner(identity, policy)) throw forbidden(`无权修改政策${policy.id ? ` ${policy.id}` : ''}：仅主管部门（${departmentName(policy.departmentCode)}）工作人员或本地区管理员可以操作`);
 }
 
 /** Readers of a policy: the public for anything once published; drafts only for those who may act on them. */
@@ -185,6 +185,7 @@ export async function policyViews(em: EntityManager, identity: Identity, policie
       countyShareBp: p.countyShareBp ?? null,
       mode: p.mode,
       status: p.status,
+      statusReason: p.statusReason ?? null,
       title: served.title,
       current: versionView(served, signOffs, actor),
       pendingVersion: actor && pending ? versionView(pending, signOffs, true) : null,

@@ -129,6 +129,7 @@ export class PolicyView {
   @Field(() => Int, { nullable: true, description: '市级政策：县级分担比例（基点）' }) countyShareBp!: number | null;
   @Field(() => PolicyMode) mode!: PolicyMode;
   @Field(() => PolicyStatus) status!: PolicyStatus;
+  @Field(() => String, { nullable: true, description: '最近一次暂停、恢复、到期或废止的原因' }) statusReason!: string | null;
   @Field({ description: '标题（施行版本；未发布的为工作版本）' }) title!: string;
   @Field(() => PolicyVersionView, { description: '当前施行（或未发布时的工作）版本' }) current!: PolicyVersionView;
   @Field(() => PolicyVersionView, { nullable: true, description: '修改中的新版本（草稿/会签中）；仅可办理的工作人员可见' }) pendingVersion!: PolicyVersionView | null;

@@ -217,7 +217,9 @@ describeDb(`policies: the catalog through the gateway (${testDriver})`, () => {
       expect(v1.data.policy.versions[0]).toEqual({ id: `${id}@1`, number: 1 });
 
       // suspended → resumed → repealed; the public sees the status.
-      expect((await as(MIIT, step('suspendPolicy'), { id })).data.suspendPolicy.status).toBe('SUSPENDED');
+      const suspended = await as(MIIT, `mutation($id: String!) { suspendPolicy(id: $id, reason: "预算执行情况评估期间暂停受理") { status statusReason } }`, { id });
+      expect(suspended.data.suspendPolicy).toEqual({ status: 'SUSPENDED', statusReason: '预算执行情况评估期间暂停受理' });
+      expect((await as(null, `query($id: String!) { policy(id: $id) { statusReason } }`, { id })).data.policy.statusReason).toBe('预算执行情况评估期间暂停受理');
       expect((await as(MIIT, step('suspendPolicy'), { id })).errors[0].extensions.reason).toBe('INVALID_TRANSITION');
       expect((await as(MIIT, step('resumePolicy'), { id })).data.resumePolicy.status).toBe('PUBLISHED');
       expect((await as(MIIT, step('repealPolicy'), { id })).data.repealPolicy.status).toBe('REPEALED');
@@ -234,6 +236,8 @@ describeDb(`policies: the catalog through the gateway (${testDriver})`, () => {
       expect((await as({ role: 'AUDITOR' }, update, g)).errors[0].extensions.code).toBe('FORBIDDEN');
       expect((await as(NDRC, step('suspendPolicy'), { id: 'XG-2026-001' })).errors[0].extensions.code).toBe('FORBIDDEN');
       expect((await as(COMMERCE, create, { input: { id: 'XG-2026-041', department: '360732-MIIT', mode: 'INSTANT', guide: guide() } })).errors[0].extensions.code).toBe('FORBIDDEN');
+      // Who before what: bad input from another department is still FORBIDDEN, not judged.
+      expect((await as(COMMERCE, create, { input: { id: 'XG-2026-041', department: '360732-MIIT', mode: 'INSTANT', guide: guide({ conditions: { bogus: 1 } }) } })).errors[0].extensions.code).toBe('FORBIDDEN');
       expect((await as({ role: 'ADMIN', region: '360732' }, step('suspendPolicy'), { id: 'XG-2026-001' })).data.suspendPolicy.status).toBe('SUSPENDED');
       expect((await as({ role: 'ADMIN', region: '360732' }, step('resumePolicy'), { id: 'XG-2026-001' })).data.resumePolicy.status).toBe('PUBLISHED');
     });

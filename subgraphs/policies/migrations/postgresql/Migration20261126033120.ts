@@ -1,10 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261126031345 extends Migration {
+export class Migration20261126033120 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create schema if not exists "policies";`);
-    this.addSql(`create table "policies"."policy" ("id" varchar(20) not null, "department_code" varchar(20) not null, "region_code" varchar(6) not null, "level" varchar(10) not null, "city_share_bp" int null, "county_share_bp" int null, "mode" varchar(20) not null, "status" varchar(20) not null, "published_version" int null, "working_version" int null, "industry_list" varchar(400) not null default '', "scale_list" varchar(200) not null default '', "tag_list" varchar(400) not null default '', "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "policy_pkey" primary key ("id"));`);
+    this.addSql(`create table "policies"."policy" ("id" varchar(20) not null, "department_code" varchar(20) not null, "region_code" varchar(6) not null, "level" varchar(10) not null, "city_share_bp" int null, "county_share_bp" int null, "mode" varchar(20) not null, "status" varchar(20) not null, "status_reason" varchar(500) null, "published_version" int null, "working_version" int null, "industry_list" varchar(400) not null default '', "scale_list" varchar(200) not null default '', "tag_list" varchar(400) not null default '', "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "policy_pkey" primary key ("id"));`);
     this.addSql(`create index "policy_department_code_index" on "policies"."policy" ("department_code");`);
     this.addSql(`create index "policy_status_id_index" on "policies"."policy" ("status", "id");`);
 

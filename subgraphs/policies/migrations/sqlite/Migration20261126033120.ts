@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261126031345 extends Migration {
+export class Migration20261126033120 extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table \`policy\` (\`id\` text not null, \`department_code\` text not null, \`region_code\` text not null, \`level\` text not null, \`city_share_bp\` integer null, \`county_share_bp\` integer null, \`mode\` text not null, \`status\` text not null, \`published_version\` integer null, \`working_version\` integer null, \`industry_list\` text not null default '', \`scale_list\` text not null default '', \`tag_list\` text not null default '', \`created_at\` datetime not null, \`updated_at\` datetime not null, primary key (\`id\`));`);
+    this.addSql(`create table \`policy\` (\`id\` text not null, \`department_code\` text not null, \`region_code\` text not null, \`level\` text not null, \`city_share_bp\` integer null, \`county_share_bp\` integer null, \`mode\` text not null, \`status\` text not null, \`status_reason\` text null, \`published_version\` integer null, \`working_version\` integer null, \`industry_list\` text not null default '', \`scale_list\` text not null default '', \`tag_list\` text not null default '', \`created_at\` datetime not null, \`updated_at\` datetime not null, primary key (\`id\`));`);
     this.addSql(`create index \`policy_department_code_index\` on \`policy\` (\`department_code\`);`);
     this.addSql(`create index \`policy_status_id_index\` on \`policy\` (\`status\`, \`id\`);`);
 
