@@ -133,6 +133,18 @@ describeDb(`policies: the catalog through the gateway (${testDriver})`, () => {
       expect((await as(COMMERCE, ONE, { id: 'XG-2026-031' })).data.policy).toBeNull();
     });
 
+    test('a page of 20 costs as many SQL statements as a page of 3, ranked or not', async () => {
+      const db = graph.subgraphs.policies.db;
+      const count = async (filter: Record<string, unknown>, first: number) => {
+        const before = db.statements.length;
+        const page = await search(filter, first);
+        expect(page.nodes.length).toBe(first);
+        return db.statements.slice(before).filter((sql) => !/kit_/.test(sql)).length;
+      };
+      for (const filter of [{}, { keyword: '奖励 补贴' }]) expect(await count(filter, 20)).toBe(await count(filter, 3));
+      expect(await count({ keyword: '奖励 补贴' }, 3)).toBeLessThanOrEqual(3); // index look-up, the policies, their versions
+    });
+
     test('the service guide is served whole', async () => {
       const body = await as(null, `{ policy(id: "XG-2026-003") { mode current { reviewDays paymentDays legalBasis { title documentNumber } materials { name heldByGovernment } conditions amountRule signOffs { department } } } }`);
       expect(body.errors).toBeUndefined();
