@@ -1,6 +1,6 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { invalidInput } from '../../platform/errors';
+import { AppError, ErrorCode, invalidInput } from '../../platform/errors';
 import { regionCondition, Guard, requireWriter } from '../kit/scope';
 import type { Context } from '../kit/subgraph';
 import { checkPageSize, decodeCursor, encodeCursor } from '../kit/pagination';
@@ -146,7 +146,7 @@ export class PolicyResolver {
     if (problems.length) throw invalidInput(problems);
     const regionCode = regionOfDepartment(input.department)!;
     return ctx.em.transactional(async (em) => {
-      if (await em.findOne(Policy, { id: input.id })) throw invalidInput([{ field: 'id', message: `政策编号 ${input.id} 已被使用` }]);
+      if (await em.findOne(Policy, { id: input.id })) throw new AppError(ErrorCode.ALREADY_EXISTS, `政策编号 ${input.id} 已被使用`);
       const now = new Date();
       const policy = em.create(Policy, {
         id: input.id,

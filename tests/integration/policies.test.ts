@@ -1,5 +1,6 @@
+import { IDENTITY_HEADER } from '../../platform/identity';
 import { describeDb, testDriver } from '../support/db';
-import { startTestGraph, type TestGraph } from '../support/graph';
+import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
 
 /**
  * The policy catalog through the gateway: 一网查询 as the public (Chinese keywords, filters,
@@ -143,6 +144,20 @@ describeDb(`policies: the catalog through the gateway (${testDriver})`, () => {
       };
       for (const filter of [{}, { keyword: '奖励 补贴' }]) expect(await count(filter, 20)).toBe(await count(filter, 3));
       expect(await count({ keyword: '奖励 补贴' }, 3)).toBeLessThanOrEqual(3); // index look-up, the policies, their versions
+    });
+
+    test('Policy is an entity by id: _entities gives the public a published policy and no draft', async () => {
+      const { body } = await postGraphql(graph.subgraphs.policies.http.url, {
+        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Policy { id title } } }',
+        variables: { r: [{ __typename: 'Policy', id: 'XG-2026-002' }, { __typename: 'Policy', id: 'XG-2026-031' }, { __typename: 'Policy', id: 'XG-2099-999' }] },
+      }, { [IDENTITY_HEADER]: await graph.signIdentity({ role: null }, 'policies') });
+      expect(body.errors).toBeUndefined();
+      expect(body.data._entities).toEqual([{ id: 'XG-2026-002', title: '高新技术企业认定奖励' }, null, null]);
+    });
+
+    test('a code already used: ALREADY_EXISTS', async () => {
+      const body = await as(MIIT, 'mutation($input: CreatePolicyInput!) { createPolicyDraft(input: $input) { id } }', { input: { id: 'XG-2026-001', department: '360732-MIIT', mode: 'INSTANT', guide: guide() } });
+      expect(body.errors[0].extensions.code).toBe('ALREADY_EXISTS');
     });
 
     test('the service guide is served whole', async () => {
