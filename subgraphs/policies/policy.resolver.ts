@@ -95,8 +95,10 @@ export class PolicyResolver {
     if (f.department) where.push({ departmentCode: f.department });
     if (f.mode) where.push({ mode: f.mode });
     if (f.industry) {
+      // A section (C) lists policies for the section or any of its divisions; a division (C39) those for it or its section.
       const section = f.industry.slice(0, 1);
-      where.push({ $or: [{ industryList: '' }, { industryList: { $like: `%,${f.industry},%` } }, { industryList: { $like: `%,${section},%` } }] });
+      const match = f.industry.length === 1 ? { $like: `%,${section}%` } : { $like: `%,${f.industry},%` };
+      where.push({ $or: [{ industryList: '' }, { industryList: match }, { industryList: { $like: `%,${section},%` } }] });
     }
     if (f.scale) where.push({ $or: [{ scaleList: '' }, { scaleList: { $like: `%,${f.scale},%` } }] });
     if (f.tag) where.push({ tagList: { $like: `%,${f.tag},%` } });

@@ -100,6 +100,12 @@ describeDb(`policies: the catalog through the gateway (${testDriver})`, () => {
       expect(farming).toContain('XG-2026-016'); // A
       expect(farming).toContain('XG-2026-005'); // every industry
       expect(farming).not.toContain('XG-2026-004'); // C only
+      const manufacturing = (await search({ industry: 'C' })).nodes.map((n: any) => n.id);
+      expect(manufacturing).toEqual(expect.arrayContaining(['XG-2026-004', 'XG-2026-030', 'XG-2026-016', 'XG-2026-005'])); // C; C34–C38; A + C13; all
+      expect(manufacturing).not.toContain('XG-2026-017'); // A only
+      const equipment = (await search({ industry: 'C35' })).nodes.map((n: any) => n.id);
+      expect(equipment).toEqual(expect.arrayContaining(['XG-2026-004', 'XG-2026-030']));
+      expect(equipment).not.toContain('XG-2026-016');
       const large = (await search({ scale: 'LARGE' })).nodes.map((n: any) => n.id);
       expect(large).not.toContain('XG-2026-026'); // small and micro only
       expect(large).toContain('XG-2026-020');
