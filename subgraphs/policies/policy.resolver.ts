@@ -1,12 +1,12 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, Mutation, Query, Resolver } from 'type-graphql';
 import { AppError, ErrorCode, invalidInput } from '../../platform/errors';
 import { regionCondition, Guard, requireWriter } from '../kit/scope';
 import type { Context } from '../kit/subgraph';
 import { checkPageSize, decodeCursor, encodeCursor } from '../kit/pagination';
 import { SafeText } from '../kit/validation';
-import { isPolicyOwnerDepartment, signerDepartment, transition } from './lifecycle';
-import { Policy, PolicySignOff, PolicyVersion, SignOffDecision, type PolicyStatus } from './policy.entity';
+import { isPolicyOwnerDepartment, SIGN_OFF_DEPARTMENTS, SIGN_OFF_NAMES, signerDepartment, transition } from './lifecycle';
+import { Policy, PolicySignOff, PolicyVersion, SignOffDecision } from './policy.entity';
 import {
   allApproved,
   assertCanSee,
@@ -27,7 +27,6 @@ import {
 } from './policy.service';
 import { CreatePolicyInput, PoliciesArgs, PolicyCodeRule, PolicyConnection, PolicyGuideInput, PolicyView, GuideText } from './policy.types';
 import { queryGroups, searchIndex } from './search';
-import { ArgsType, Field } from 'type-graphql';
 
 type Ctx = Context<unknown>;
 const MAX_PAGE = 100;
@@ -247,8 +246,8 @@ export class PolicyResolver {
       const v = await workingVersion(em, policy, 'publishPolicy');
       const signOffs = await em.find(PolicySignOff, { versionId: v.id, round: v.round });
       if (!allApproved(signOffs, v)) {
-        const missing = ['NDRC', 'FINANCE', 'APPROVAL'].filter((d) => !signOffs.some((s) => s.department === d && s.decision === 'APPROVED'));
-        throw invalidTransition(`政策 ${id} 尚未完成会签，不能发布：待 ${missing.join('、')} 同意`, v.state);
+        const missing = SIGN_OFF_DEPARTMENTS.filter((d) => !signOffs.some((s) => s.department === d && s.decision === 'APPROVED'));
+        throw invalidTransition(`政策 ${id} 尚未完成会签，不能发布：待${missing.map((d) => `${SIGN_OFF_NAMES[d]}（${d}）`).join('、')}同意`, v.state, { missing });
       }
       if (policy.publishedVersion) {
         const old = await em.findOneOrFail(PolicyVersion, { id: versionId(id, policy.publishedVersion) });
@@ -302,4 +301,3 @@ export class PolicyResolver {
   }
 }
 
-export type { PolicyStatus };

@@ -12,7 +12,8 @@ export const PUBLIC_STATUSES: PolicyStatus[] = ['PUBLISHED', 'SUSPENDED', 'EXPIR
 const departmentName = (code: string) => DEPARTMENTS.find((d) => d.code === code)?.shortName ?? code;
 
 /** A step the lifecycle does not allow from here: a stable code and the state it is in. */
-export const invalidTransition = (message: string, state: string) => new AppError(ErrorCode.BAD_USER_INPUT, message, { reason: 'INVALID_TRANSITION', state });
+export const invalidTransition = (message: string, state: string, details: Record<string, unknown> = {}) =>
+  new AppError(ErrorCode.BAD_USER_INPUT, message, { reason: 'INVALID_TRANSITION', state, ...details });
 
 export const versionId = (policyId: string, n: number) => `${policyId}@${n}`;
 
