@@ -11,6 +11,7 @@ import { housingSubgraph } from './sources/housing';
 import { pbocSubgraph } from './sources/pboc';
 import { jointAuditSubgraph } from './joint-audit';
 import { auditSubgraph } from './audit';
+import { policiesSubgraph } from './policies';
 
 /**
  * Every subgraph this repository ships, in start order. The gateway's service list, the schema
@@ -29,6 +30,7 @@ export const subgraphs: SubgraphDefinition<any>[] = [
   pbocSubgraph,
   jointAuditSubgraph,
   auditSubgraph,
+  policiesSubgraph,
 ];
 
 export function findSubgraph(name: string): SubgraphDefinition<any> | undefined {

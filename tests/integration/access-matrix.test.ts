@@ -85,6 +85,20 @@ const SOURCE_FIELDS: [string, string, string][] = [
   ['pboc', 'pboc', 'verified'],
 ];
 
+let matrixPolicySerial = 0;
+const matrixGuide = {
+  title: '矩阵测试政策',
+  legalBasis: { title: '《兴国县促进工业高质量发展若干政策措施》', documentNumber: '兴府发〔2025〕8号' },
+  beneficiaries: '本县企业',
+  conditionsText: '在兴国县登记注册',
+  conditions: { indicator: 'regionCode', op: 'eq', value: '360732' },
+  amountRule: { kind: 'FIXED', amountFen: 100_000 },
+  amountText: '1000 元',
+  materials: [],
+  processSteps: ['申报'],
+  contact: '0797-5322000',
+};
+
 export const ROWS: Row[] = [
   // ---- enterprises subgraph: the public directory
   { name: 'regions', query: '{ regions { code } }', expect: everyone('allow') },
@@ -279,6 +293,48 @@ export const ROWS: Row[] = [
     name: 'setJointAuditRules (APPROVAL_BUREAU, ADMIN; the region that first set a policy owns it)',
     query: 'mutation { setJointAuditRules(policyCode: "MATRIX-1", rules: [{ source: "credit", category: SERIOUS_DISHONESTY, activeOnly: true, effect: HOLD }]) { isDefault } }',
     expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', adminCity: 'allow', adminCounty: 'allow' },
+  },
+  // ---- policies subgraph: 一网查询 for everyone; drafts for those who may act on them; the owning
+  // department (and ADMIN of the region) edits; 县发改委/县财政局/县行政审批局 sign off.
+  { name: 'policies (public search)', query: '{ policies(first: 5, filter: { keyword: "技改" }) { totalCount } }', expect: everyone('allow') },
+  { name: 'policy (published)', query: '{ policy(id: "XG-2026-004") { id } }', classify: (data) => (data.policy ? 'allow' : 'deny'), expect: everyone('allow') },
+  {
+    // MATRIX callers: reviewerCounty is 360732-TAX (not an owner nor a signer); approvalCounty and financeCounty sign off.
+    name: 'policy (a draft: owner, sign-off departments, ADMIN of the region, the auditor; else as if absent)',
+    query: '{ policy(id: "XG-2026-031") { id } }',
+    classify: (data) => (data.policy ? 'allow' : 'deny'),
+    expect: { ...everyone('deny'), approvalCounty: 'allow', financeCounty: 'allow', auditor: 'allow', adminCity: 'allow', adminCounty: 'allow' },
+  },
+  {
+    name: 'createPolicyDraft for 360732-MIIT (its staff and ADMIN of the region; others refused)',
+    query: 'mutation($input: CreatePolicyInput!) { createPolicyDraft(input: $input) { id } }',
+    variables: () => ({ input: { id: `XG-2099-${String(++matrixPolicySerial).padStart(3, '0')}`, department: '360732-MIIT', mode: 'INSTANT', guide: matrixGuide } }),
+    expect: { ...everyone('deny'), public: 'unauth', adminCity: 'allow', adminCounty: 'allow' },
+  },
+  ...['updatePolicyDraft', 'submitPolicyForConsultation', 'publishPolicy', 'suspendPolicy', 'resumePolicy', 'expirePolicy', 'repealPolicy'].map(
+    (mutation): Row => ({
+      // Policies owned by departments no matrix caller belongs to: only ADMIN of the region gets past the owner check.
+      name: `${mutation} (the owning department or ADMIN of the region; ADMIN here meets the lifecycle: input)`,
+      query:
+        mutation === 'updatePolicyDraft'
+          ? 'mutation($g: PolicyGuideInput!) { updatePolicyDraft(id: "XG-2026-002", guide: $g) { id } }'
+          : `mutation { ${mutation}(id: "XG-2026-033") { id } }`,
+      variables: () => (mutation === 'updatePolicyDraft' ? { g: { ...matrixGuide, title: '高新技术企业认定奖励（矩阵测试修订）' } } : {}),
+      // ADMIN of the region owns every policy of it: allowed, or refused by the lifecycle (input).
+      classify: () => 'allow',
+      expect: {
+        ...everyone('deny'),
+        public: 'unauth',
+        adminCity: mutation === 'updatePolicyDraft' ? 'allow' : 'input',
+        adminCounty: mutation === 'updatePolicyDraft' ? 'allow' : 'input',
+      },
+    }),
+  ),
+  {
+    name: 'signOffPolicy (县发改委, 县财政局, 县行政审批局 of the region)',
+    query: 'mutation { signOffPolicy(id: "XG-2026-033", decision: APPROVED) { id } }',
+    // approvalCounty signs first; financeCounty second (CALLERS order). Others: refused.
+    expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', financeCounty: 'allow' },
   },
 ];
 

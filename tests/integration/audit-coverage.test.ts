@@ -38,6 +38,24 @@ const registration = {
 const samr = { role: 'DEPARTMENT_SYSTEM', department: '360732-SAMR', region: '360732' };
 const approval = { role: 'APPROVAL_BUREAU', region: '360732' };
 
+const miit = { role: 'DEPARTMENT_REVIEWER', department: '360732-MIIT', region: '360732' };
+const commerce = { role: 'DEPARTMENT_REVIEWER', department: '360732-COMMERCE', region: '360732' };
+const policyGuide = {
+  title: '审计覆盖测试政策',
+  legalBasis: { title: '《兴国县促进工业高质量发展若干政策措施》', documentNumber: '兴府发〔2025〕8号' },
+  beneficiaries: '本县企业',
+  conditionsText: '在兴国县登记注册',
+  conditions: { indicator: 'regionCode', op: 'eq', value: '360732' },
+  amountRule: { kind: 'FIXED', amountFen: 100_000 },
+  amountText: '1000 元',
+  materials: [],
+  processSteps: ['申报'],
+  contact: '0797-5322000',
+};
+const createPolicy = 'mutation($input: CreatePolicyInput!) { createPolicyDraft(input: $input) { id } }';
+const updatePolicy = 'mutation($id: String!, $g: PolicyGuideInput!) { updatePolicyDraft(id: $id, guide: $g) { id } }';
+const policyStep = (mutation: string, id: string, args = '') => ({ query: `mutation { ${mutation}(id: "${id}"${args}) { id } }` });
+
 // Rows run in this order: signAuditCheckpoint needs entries the others appended.
 const ROWS: Record<string, Row> = {
   registerEnterprise: {
@@ -58,6 +76,31 @@ const ROWS: Record<string, Row> = {
       query: 'mutation { setJointAuditRules(policyCode: "AUDIT-COVERAGE-2", rules: [{ source: "ecology", category: ENVIRONMENTAL_PENALTY, effect: HOLD }]) { isDefault } }',
     },
   },
+  // The policy catalog: a new draft through its lifecycle; the demo's XG-2026-032 (NDRC and FINANCE have approved) signed and published.
+  createPolicyDraft: {
+    ok: { caller: miit, query: createPolicy, variables: { input: { id: 'XG-2026-090', department: '360732-MIIT', mode: 'INSTANT', guide: policyGuide } } },
+    refused: { caller: commerce, query: createPolicy, variables: { input: { id: 'XG-2026-091', department: '360732-MIIT', mode: 'INSTANT', guide: policyGuide } } },
+  },
+  updatePolicyDraft: {
+    ok: { caller: miit, query: updatePolicy, variables: { id: 'XG-2026-090', g: { ...policyGuide, amountText: '1000 元（修订）' } } },
+    refused: { caller: commerce, query: updatePolicy, variables: { id: 'XG-2026-090', g: policyGuide } },
+  },
+  submitPolicyForConsultation: {
+    ok: { caller: miit, ...policyStep('submitPolicyForConsultation', 'XG-2026-090') },
+    refused: { caller: commerce, ...policyStep('submitPolicyForConsultation', 'XG-2026-090') },
+  },
+  signOffPolicy: {
+    ok: { caller: approval, ...policyStep('signOffPolicy', 'XG-2026-032', ', decision: APPROVED') },
+    refused: { caller: miit, ...policyStep('signOffPolicy', 'XG-2026-032', ', decision: APPROVED') },
+  },
+  publishPolicy: {
+    ok: { caller: miit, ...policyStep('publishPolicy', 'XG-2026-032') },
+    refused: { caller: miit, ...policyStep('publishPolicy', 'XG-2026-090') }, // not signed off
+  },
+  suspendPolicy: { ok: { caller: miit, ...policyStep('suspendPolicy', 'XG-2026-001') }, refused: { caller: commerce, ...policyStep('suspendPolicy', 'XG-2026-001') } },
+  resumePolicy: { ok: { caller: miit, ...policyStep('resumePolicy', 'XG-2026-001') }, refused: { caller: commerce, ...policyStep('resumePolicy', 'XG-2026-001') } },
+  expirePolicy: { ok: { caller: miit, ...policyStep('expirePolicy', 'XG-2026-011') }, refused: { caller: commerce, ...policyStep('expirePolicy', 'XG-2026-011') } },
+  repealPolicy: { ok: { caller: miit, ...policyStep('repealPolicy', 'XG-2026-011') }, refused: { caller: commerce, ...policyStep('repealPolicy', 'XG-2026-011') } },
   signAuditCheckpoint: {
     ok: { caller: { role: 'ADMIN', region: '360732' }, query: 'mutation { signAuditCheckpoint { seq } }' },
     refused: { caller: { role: 'AUDITOR' }, query: 'mutation { signAuditCheckpoint { seq } }' },

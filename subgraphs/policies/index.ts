@@ -1,0 +1,38 @@
+import { echo, invalidInput } from '../../platform/errors';
+import { defineSubgraph, type Context } from '../kit/subgraph';
+import { seedPolicies } from './demo/seed';
+import { postgresqlMigrations, sqliteMigrations } from './migrations';
+import { Policy, PolicySearchTerm, PolicySignOff, PolicyVersion } from './policy.entity';
+import { PolicyResolver } from './policy.resolver';
+import { assertCanSee, policyViews } from './policy.service';
+
+/**
+ * 惠企政策库 — the policy catalog (一网查询): policies with versions and the standard service
+ * guide, the lifecycle with the three sign-offs (归口管理: 县发改委), and its own Chinese search index.
+ */
+export const policiesSubgraph = defineSubgraph<unknown>({
+  name: 'policies',
+  owner: '县发改委（归口管理）',
+  department: 'NDRC',
+  resolvers: [PolicyResolver],
+  entities: [Policy, PolicyVersion, PolicySignOff, PolicySearchTerm],
+  migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
+  createLoaders: () => ({}),
+  seed: seedPolicies,
+  referenceResolvers: {
+    Policy: {
+      async __resolveReference(reference: Record<string, unknown>, ctx: Context<unknown>) {
+        const id = reference.id;
+        if (typeof id !== 'string' || !/^[A-Z]{2,6}-\d{4}-\d{3}$/.test(id)) throw invalidInput([{ field: 'id', message: `实体引用的 id 无效：“${echo(id)}”` }]);
+        const policy = await ctx.em.findOne(Policy, { id });
+        if (!policy) return null;
+        try {
+          assertCanSee(ctx.identity, policy);
+        } catch {
+          return null;
+        }
+        return (await policyViews(ctx.em, ctx.identity, [policy]))[0];
+      },
+    },
+  },
+});
