@@ -77,7 +77,9 @@ export const auditEventsCsv: ExportHandler = async ({ res, query, context }) => 
   assertAuditReader(context.identity);
   const filter = await filterFromQuery(query);
   const where = auditConditions(context.em, context.identity, filter);
-  const csv = stringify({ header: true, columns: COLUMNS.map(([header]) => header), bom: true });
+  // escape_formulas: a value a caller chose (a purpose, a name) starting with = + - @ opens in Excel
+  // as text, not as a formula (CSV injection).
+  const csv = stringify({ header: true, columns: COLUMNS.map(([header]) => header), bom: true, escape_formulas: true });
   res.writeHead(200, {
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="audit-events.csv"; filename*=UTF-8''${encodeURIComponent('审计日志.csv')}`,

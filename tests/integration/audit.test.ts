@@ -173,6 +173,17 @@ describeDb(`the audit trail through the gateway (${testDriver})`, () => {
     expect(own[1]).toContain('updateTaxProfile');
   });
 
+  test('CSV export: a value a caller chose cannot run as a spreadsheet formula (CSV injection)', async () => {
+    const orm = graph.subgraphs.audit.db.orm;
+    const payload = { ...FIXTURE[1].payload, what: 'Enterprise.formula', purpose: '=HYPERLINK("http://evil.example","点我")', actor: { subject: '@SUM(1+1)', role: 'WINDOW_CLERK', region: '360732' } };
+    await orm.em.fork().transactional((em) => appendAuditEvent(em, { ...FIXTURE[1], id: randomUUID(), payload }));
+    const text = await (await download('?action=Enterprise.formula', tokens.auditor)).text();
+    const row = text.trim().split('\n')[1];
+    expect(row).toContain(`"'=HYPERLINK(""http://evil.example"",""点我"")"`);
+    expect(row).toContain("'@SUM(1+1)");
+    expect(row).not.toMatch(/(^|,)[=@+-]/);
+  });
+
   test('CSV export refused without a token, to other roles, and on a bad filter', async () => {
     const anonymous = await download('');
     expect(anonymous.status).toBe(401);

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   compile,
+  describeCondition,
   evaluate,
   explanationLines,
   indicatorsOf,
@@ -51,8 +54,8 @@ describe('every op, worked by hand', () => {
     ['notIn, inside', { indicator: 'tax.creditRating', op: 'notIn', values: ['C', 'D'] }, { 'tax.creditRating': 'D' }, 'NOT_MET', '纳税信用级别为D级，属于 C级、D级'],
     ['eq enum, other', { indicator: 'credit.publicCreditRating', op: 'eq', value: 'A' }, { 'credit.publicCreditRating': 'B' }, 'NOT_MET', '公共信用综合评价等级为B级，不是A级'],
     ['ne enum', { indicator: 'scale', op: 'ne', value: 'LARGE' }, { scale: 'LARGE' }, 'NOT_MET', '企业规模为大型'],
-    ['startsWith industry', { indicator: 'industryCode', op: 'startsWith', value: 'C' }, { industryCode: 'C39' }, 'MET', '行业代码为C39，以 C 开头'],
-    ['startsWith industry, other', { indicator: 'industryCode', op: 'startsWith', value: 'C' }, { industryCode: 'F51' }, 'NOT_MET', '行业代码为F51，不以 C 开头'],
+    ['startsWith industry', { indicator: 'industryCode', op: 'startsWith', value: 'C' }, { industryCode: 'C39' }, 'MET', '行业代码为C39（计算机、通信和其他电子设备制造业），以 C（制造业）开头'],
+    ['startsWith industry, other', { indicator: 'industryCode', op: 'startsWith', value: 'C' }, { industryCode: 'F51' }, 'NOT_MET', '行业代码为F51（批发业），不以 C（制造业）开头'],
     ['startsWith region', { indicator: 'regionCode', op: 'startsWith', value: '3607' }, { regionCode: '360732' }, 'MET', '所在地区代码为360732，以 3607 开头'],
     ['eq code', { indicator: 'regionCode', op: 'eq', value: '360732' }, { regionCode: '360731' }, 'NOT_MET', '所在地区代码为360731，不是360732'],
     ['hasTag', { indicator: 'tags', op: 'hasTag', value: 'HIGH_TECH' }, { tags: ['SRDI', 'HIGH_TECH'] }, 'MET', '企业标签含“高新技术企业”'],
@@ -163,6 +166,9 @@ describe('three-valued logic: missing data is unknown, never a guess', () => {
   it('a value of the wrong shape is unknown too, and says so', () => {
     expect(run(missing, { 'statistics.employees': '120' })).toEqual({ outcome: 'UNKNOWN', text: '数据有误：从业人员数的值 "120" 无法识别', path: 'conditions' });
     expect(run({ indicator: 'tags', op: 'hasTag', value: 'SRDI' }, { tags: 'SRDI' }).outcome).toBe('UNKNOWN');
+    expect(run({ indicator: 'tax.revenueFen', op: 'gte', value: 1 }, { 'tax.revenueFen': 1.5 }).outcome).toBe('UNKNOWN');
+    expect(run({ indicator: 'registeredOn', op: 'lte', value: '2025-01-01' }, { registeredOn: '2020/01/01' }).text).toBe('数据有误：注册日期的值 "2020/01/01" 无法识别');
+    expect(run({ indicator: 'scale', op: 'ne', value: 'LARGE' }, { scale: 'HUGE' }).outcome).toBe('UNKNOWN');
   });
 });
 
@@ -256,7 +262,7 @@ describe('realistic policies, explained as a clerk reads them', () => {
   const jiGai: Condition = { all: [{ indicator: 'statistics.aboveScale', op: 'eq', value: true }, { indicator: 'industryCode', op: 'startsWith', value: 'C' }] };
   it('技改补贴', () => {
     const e = run(jiGai, { 'statistics.aboveScale': true, industryCode: 'C39' });
-    expect(e.children!.map((c) => `${c.path} ${c.text}`)).toEqual(['conditions.all[0] 规模以上企业（统计局名录）：是', 'conditions.all[1] 行业代码为C39，以 C 开头']);
+    expect(e.children!.map((c) => `${c.path} ${c.text}`)).toEqual(['conditions.all[0] 规模以上企业（统计局名录）：是', 'conditions.all[1] 行业代码为C39（计算机、通信和其他电子设备制造业），以 C（制造业）开头']);
     expect([...indicatorsOf({ all: [jiGai, wenGang] })].sort()).toEqual(['credit.onDishonestyList', 'industryCode', 'registeredOn', 'statistics.aboveScale', 'statistics.employees']);
   });
 });
@@ -318,6 +324,21 @@ describe('validation: every problem at once, each with its path', () => {
     for (const p of problems) expect(p.message).toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('industry and region codes must be real codes or prefixes', () => {
+    expect(validateCondition({ any: [
+      { indicator: 'industryCode', op: 'in', values: ['C39', 'C99'] },
+      { indicator: 'industryCode', op: 'startsWith', value: 'C3' },
+      { indicator: 'industryCode', op: 'startsWith', value: 'F51' },
+      { indicator: 'regionCode', op: 'startsWith', value: '360' },
+      { indicator: 'regionCode', op: 'eq', value: '3607' },
+    ] })).toEqual([
+      { path: 'conditions.any[0].values[1]', message: '“行业代码”应为GB/T 4754-2017 的门类+大类代码（如 C39），实际为 "C99"' },
+      { path: 'conditions.any[1].value', message: '“行业代码”的前缀应为门类字母（A–T）或门类+大类代码（如 C、C39），实际为 "C3"' },
+      { path: 'conditions.any[3].value', message: '“所在地区代码”的前缀应为2、4 或 6 位行政区划代码（省、市、县，如 3607），实际为 "360"' },
+      { path: 'conditions.any[4].value', message: '“所在地区代码”应为6 位行政区划代码（如 360732），实际为 "3607"' },
+    ]);
+  });
+
   it('too deep: 8 levels pass, 9 do not', () => {
     let c: unknown = { indicator: 'scale', op: 'exists' };
     for (let i = 1; i < 8; i++) c = { not: c };
@@ -355,7 +376,7 @@ const POOLS: Record<IndicatorDef['type'], (def: IndicatorDef) => fc.Arbitrary<Va
   date: () => fc.constantFrom('2023-02-28', '2024-02-29', '2025-02-28', '2025-03-01', '2025-11-26', '2026-11-26'),
   boolean: () => fc.boolean(),
   enum: (def) => fc.constantFrom(...def.enumValues!),
-  code: () => fc.constantFrom('360732', '360731', 'C39', 'C3', 'F51', 'C'),
+  code: (def) => (def.name === 'industryCode' ? fc.constantFrom('C39', 'C30', 'F51') : fc.constantFrom('360732', '360731', '360700')),
   tags: (def) => fc.constantFrom(...def.enumValues!),
 };
 const relativeFor = (def: IndicatorDef): fc.Arbitrary<Relative> | null =>
@@ -379,7 +400,7 @@ const leafArb: fc.Arbitrary<Condition> = fc.constantFrom(...DEFS).chain((def) =>
       case 'notIn':
         return fc.uniqueArray(lit, { minLength: 1, maxLength: 3 }).map((values) => ({ indicator: def.name, op, values }) as Condition);
       case 'startsWith':
-        return fc.constantFrom('3607', 'C', 'C3', '360732').map((value) => ({ indicator: def.name, op: 'startsWith', value }) as Condition);
+        return (def.name === 'industryCode' ? fc.constantFrom('C', 'C39', 'F') : fc.constantFrom('36', '3607', '360732')).map((value) => ({ indicator: def.name, op: 'startsWith', value }) as Condition);
       default:
         return operand.map((value) => ({ indicator: def.name, op, value }) as Condition);
     }
@@ -400,6 +421,8 @@ const valuesArb: fc.Arbitrary<Indicators> = fc.tuple(
     fc.oneof(
       { weight: 1, arbitrary: fc.constantFrom(null, undefined) },
       { weight: 4, arbitrary: def.type === 'tags' ? fc.subarray(def.enumValues!) : POOLS[def.type](def) },
+      // Malformed data from a source: never a throw, always UNKNOWN (or MET for exists).
+      { weight: 1, arbitrary: fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.array(fc.string(), { maxLength: 2 })) as fc.Arbitrary<Value | string[]> },
     ),
   ),
 ).map((vs) => Object.fromEntries(DEFS.map((d, i) => [d.name, vs[i]])));
@@ -438,5 +461,41 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('docs/conditions.md stays true', () => {
+  const doc = readFileSync(join(__dirname, '../../docs/conditions.md'), 'utf8');
+  it('lists every indicator of the registry with its label and type', () => {
+    for (const def of Object.values(INDICATORS)) expect(doc).toMatch(new RegExp(`\\| \`${def.name.replace('.', '\\.')}\` \\| ${def.label.replace(/[()（）]/g, '.')}.* \\| ${def.type}`));
+  });
+  it('its JSON condition examples are valid', () => {
+    const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]) as unknown).filter((x) => typeof x === 'object' && x !== null && !Array.isArray(x));
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    for (const b of blocks) expect(validateCondition(b)).toEqual([]);
+  });
+});
+
+describe('describeCondition: the requirements as the service guide states them', () => {
+  it.each<[string, Condition, string]>([
+    ['入规奖励', { all: [{ indicator: 'statistics.aboveScale', op: 'eq', value: true }, { indicator: 'statistics.aboveScaleSince', op: 'eq', value: { relative: 'currentYear' } }, { not: { indicator: 'credit.onDishonestyList', op: 'eq', value: true } }] },
+      '同时满足：规模以上企业（统计局名录）为“是”；进入规上年份为当年；列入失信被执行人名单为“否”'],
+    ['高新 with revenue', { all: [{ indicator: 'tags', op: 'hasTag', value: 'HIGH_TECH' }, { indicator: 'tax.creditRating', op: 'in', values: ['A', 'B'] }, { indicator: 'tax.revenueFen', op: 'gte', value: 500 * WAN }] },
+      '同时满足：具有“高新技术企业”标签；纳税信用级别为 A级、B级 之一；2025年营业收入不低于 500万元'],
+    ['稳岗 with a nested any', { all: [{ indicator: 'registeredOn', op: 'lte', value: { relative: 'today', offsetYears: -1 } }, { any: [{ indicator: 'statistics.employees', op: 'gte', value: 10 }, { indicator: 'scale', op: 'in', values: ['MEDIUM', 'LARGE'] }] }] },
+      '同时满足：注册满1年；（满足其一：从业人员数不低于 10人；企业规模为 中型、大型 之一）'],
+    ['技改', { all: [{ indicator: 'industryCode', op: 'startsWith', value: 'C' }, { not: { indicator: 'tax.revenueFen', op: 'lt', value: 2000 * WAN } }] },
+      '同时满足：行业代码以 C（制造业）开头；2025年营业收入不低于 2,000万元'],
+    ['a negated group', { not: { all: [{ indicator: 'scale', op: 'eq', value: 'MICRO' }, { indicator: 'statistics.employees', op: 'between', min: 0, max: 9 }] } },
+      '不得：（同时满足：企业规模为微型；从业人员数在 0人 至 9人 之间）'],
+  ])('%s', (_name, c, text) => {
+    expect(validateCondition(c)).toEqual([]);
+    expect(describeCondition(c, 2025)).toBe(text);
+  });
+  it('without the year, a latest-year indicator says so', () => {
+    expect(describeCondition({ indicator: 'tax.taxPaidFen', op: 'gt', value: 0 })).toBe('最近年度纳税额高于 0元');
+  });
+  it('never throws on a valid condition', () => {
+    fc.assert(fc.property(conditionArb, (c) => describeCondition(c).length > 0), { numRuns: 300 });
   });
 });

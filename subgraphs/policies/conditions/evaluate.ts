@@ -12,19 +12,25 @@ import { isRelative, resolve } from './relative';
 import type { Condition, EvalContext, Explanation, IndicatorDef, Indicators, LeafCondition, Outcome, Relative, Value } from './types';
 
 type Raw = Indicators[string];
+const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Whether a present value has the shape its indicator's type promises (bad data reads as unknown). */
 export function present(def: IndicatorDef, v: Raw): boolean {
   switch (def.type) {
     case 'number':
+      return typeof v === 'number' && v === v;
     case 'money':
     case 'integer':
     case 'year':
-      return typeof v === 'number' && v === v;
+      return Number.isSafeInteger(v);
     case 'boolean':
       return typeof v === 'boolean';
     case 'tags':
       return Array.isArray(v);
+    case 'date':
+      return typeof v === 'string' && DATE_SHAPE.test(v);
+    case 'enum':
+      return typeof v === 'string' && def.enumValues!.includes(v);
     default:
       return typeof v === 'string';
   }
@@ -254,9 +260,11 @@ function explainLeaf(c: LeafCondition, values: Indicators, ctx: EvalContext, pat
       text = `${is}，${inside ? '' : '不'}属于 ${list}`;
       break;
     }
-    case 'startsWith':
-      text = `${is}，${met ? '' : '不'}以 ${String(a)} 开头`;
+    case 'startsWith': {
+      const prefix = formatValue(def, a as Value);
+      text = `${is}，${met ? '' : '不'}以 ${prefix}${prefix.endsWith('）') ? '' : ' '}开头`;
       break;
+    }
     case 'hasTag':
     case 'lacksTag': {
       const has = op === 'hasTag' ? met : !met;

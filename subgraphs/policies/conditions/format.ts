@@ -2,6 +2,7 @@
  * How numbers read in explanations: money exact to the fen (never rounded in text), in 万元 from
  * 1万元 up and in 元 below, with thousands separators; percentages from basis points.
  */
+import { findIndustry, INDUSTRY_SECTIONS } from '../../kit/industry';
 import type { IndicatorDef, Relative, Value } from './types';
 
 /** '1234567' → '1,234,567' (digits only). */
@@ -50,9 +51,17 @@ export function formatValue(def: IndicatorDef, v: Value): string {
     case 'enum':
     case 'tags':
       return def.valueLabels?.[String(v)] ?? String(v);
+    case 'code':
+      return def.name === 'industryCode' ? industryText(String(v)) : String(v);
     default:
       return String(v);
   }
+}
+
+/** 'C39' → 'C39（计算机、通信和其他电子设备制造业）', 'C' → 'C（制造业）': clerks do not know codes by heart. */
+export function industryText(code: string): string {
+  const name = findIndustry(code)?.name ?? INDUSTRY_SECTIONS.find((s) => s.code === code)?.name;
+  return name ? `${code}（${name}）` : code;
 }
 
 /** Offset in months as Chinese: -18 → '1年6个月'. */

@@ -5,5 +5,6 @@ export { validateCondition, validateAmountRule, MAX_DEPTH, MAX_NODES } from './v
 export { evaluate, compile, indicatorsOf, explanationLines } from './evaluate';
 export type { Compiled } from './evaluate';
 export { computeAmount, percentOfFen } from './amount';
+export { describeCondition } from './describe';
 export { formatMoney, formatBasisPoints } from './format';
 export { shiftMonths, resolveRelative } from './relative';

@@ -3,6 +3,7 @@
  * once, each with the path of the bad node and a Chinese message. A condition that passes here
  * evaluates without throwing (property-tested).
  */
+import { findIndustry, INDUSTRY_SECTIONS } from '../../kit/industry';
 import { ALL_OPS, indicator, OPS_BY_TYPE } from './indicators';
 import type { IndicatorDef, Problem } from './types';
 
@@ -48,6 +49,22 @@ const TYPE_WORDS: Record<IndicatorDef['type'], string> = {
   tags: '标签',
 };
 
+/** Codes with a known shape: a whole code (eq, in …) or a prefix (startsWith). */
+const CODE_RULES: Record<string, { whole: (v: string) => boolean; prefix: (v: string) => boolean; words: string; prefixWords: string }> = {
+  industryCode: {
+    whole: (v) => findIndustry(v) !== undefined,
+    prefix: (v) => INDUSTRY_SECTIONS.some((s) => s.code === v) || findIndustry(v) !== undefined,
+    words: 'GB/T 4754-2017 的门类+大类代码（如 C39）',
+    prefixWords: '门类字母（A–T）或门类+大类代码（如 C、C39）',
+  },
+  regionCode: {
+    whole: (v) => /^\d{6}$/.test(v),
+    prefix: (v) => /^(\d{2}|\d{4}|\d{6})$/.test(v),
+    words: '6 位行政区划代码（如 360732）',
+    prefixWords: '2、4 或 6 位行政区划代码（省、市、县，如 3607）',
+  },
+};
+
 /** Problems of one literal value for an indicator (not a relative value). */
 function literalProblem(def: IndicatorDef, v: unknown): string | null {
   switch (def.type) {
@@ -67,17 +84,19 @@ function literalProblem(def: IndicatorDef, v: unknown): string | null {
     case 'tags':
       return typeof v === 'string' && def.enumValues!.includes(v) ? null : 'enum';
     case 'code':
-      return typeof v === 'string' && CODE_RE.test(v) ? null : 'code';
+      return typeof v === 'string' && CODE_RE.test(v) && (CODE_RULES[def.name]?.whole(v) ?? true) ? null : 'code';
   }
 }
 
 function valueMessage(def: IndicatorDef, v: unknown): string {
   if ((def.type === 'enum' || def.type === 'tags') && typeof v === 'string') return `“${def.label}”没有取值 ${JSON.stringify(v)}，可选：${def.enumValues!.join('、')}`;
   if (def.type === 'money' && typeof v === 'number' && v < 0) return `金额不得为负：${v}`;
+  const rule = CODE_RULES[def.name];
+  if (rule) return `“${def.label}”应为${rule.words}，实际为 ${describe(v)}`;
   return `“${def.label}”的值应为${TYPE_WORDS[def.type]}，实际为 ${describe(v)}`;
 }
 
-/** A relative value's own problems; pushes onto out. Returns whether it was relative at all. */
+/** A relative value's own problems, pushed onto out. */
 function checkRelative(def: IndicatorDef, v: Record<string, unknown>, path: string, out: Problem[]): void {
   const offsetOk = (x: unknown) => x === undefined || (isInt(x) && Math.abs(x) <= MAX_OFFSET);
   if (v.relative === 'currentYear') {
@@ -160,9 +179,13 @@ function checkLeaf(c: Record<string, unknown>, path: string, out: Problem[]): vo
       });
       return;
     }
-    case 'startsWith':
-      if (typeof c.value !== 'string' || !CODE_RE.test(c.value)) out.push({ path: `${path}.value`, message: `前缀应为 1–12 位数字或大写字母，实际为 ${describe(c.value)}` });
+    case 'startsWith': {
+      const rule = CODE_RULES[def.name];
+      if (typeof c.value !== 'string' || !CODE_RE.test(c.value) || (rule && !rule.prefix(c.value))) {
+        out.push({ path: `${path}.value`, message: `“${def.label}”的前缀应为${rule?.prefixWords ?? ' 1–12 位数字或大写字母'}，实际为 ${describe(c.value)}` });
+      }
       return;
+    }
     case 'hasTag':
     case 'lacksTag':
       if (literalProblem(def, c.value)) out.push({ path: `${path}.value`, message: valueMessage(def, c.value) });
