@@ -1,14 +1,41 @@
-import { Arg, Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, Resolver, Root } from 'type-graphql';
+import { echo } from '../../../platform/errors';
 import { regionCovers } from '../../../platform/identity';
 import { toChinaDate } from '../../kit/calendar';
 import { assertCanReadEnterpriseKey, Guard, requireAuthenticated } from '../../kit/scope';
 import type { Context } from '../../kit/subgraph';
+import { rule } from '../../kit/validation';
 import { MatchingEnterprise, REQUIRED_FIELDS } from './enterprise.stub';
 import type { PoliciesLoaders } from './loader';
 import { byRank, indicatorValues, latestYearOf, matchPolicy } from './match';
 import { EligiblePolicy } from './matching.types';
 
 type Ctx = Context<PoliciesLoaders>;
+
+const isCalendarDate = (value: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+};
+
+/** A real date, not after today in China: the calculator does not guess the future. */
+const AsOfDate = () =>
+  rule('asOf', (value) => {
+    if (typeof value !== 'string' || !isCalendarDate(value)) return `计算日期应为 YYYY-MM-DD 格式的有效日期，收到“${echo(value)}”`;
+    if (value < '2000-01-01') return '计算日期不能早于 2000-01-01';
+    if (value > toChinaDate(new Date())) return '计算日期不能晚于今天（北京时间）';
+    return undefined;
+  });
+
+@ArgsType()
+class EligiblePoliciesArgs {
+  @Field(() => Boolean, { defaultValue: true, description: 'false：只列出符合的政策' })
+  includeNearly!: boolean;
+
+  @Field(() => String, { nullable: true, description: '计算日期 YYYY-MM-DD（“当年”“注册满一年”等按此日期计算），默认今天（北京时间）' })
+  @AsOfDate()
+  asOf?: string | null;
+}
 
 @Resolver(() => MatchingEnterprise)
 export class EnterpriseEligiblePoliciesResolver {
@@ -20,7 +47,7 @@ export class EnterpriseEligiblePoliciesResolver {
   @Guard(requireAuthenticated)
   async eligiblePolicies(
     @Root() enterprise: MatchingEnterprise,
-    @Arg('includeNearly', () => Boolean, { defaultValue: true, description: 'false：只列出符合的政策' }) includeNearly: boolean,
+    @Args(() => EligiblePoliciesArgs) args: EligiblePoliciesArgs,
     @Ctx() ctx: Ctx,
   ): Promise<EligiblePolicy[]> {
     // Officials of its region, the auditor and the enterprise itself; the public is refused by the guard.
@@ -28,11 +55,11 @@ export class EnterpriseEligiblePoliciesResolver {
     const catalog = await ctx.loaders.publishedCatalog();
     const rep = enterprise as unknown as Record<string, unknown>;
     const values = indicatorValues(rep);
-    const evaluatedOn = toChinaDate(new Date());
+    const evaluatedOn = args.asOf ?? toChinaDate(new Date());
     const evalCtx = { today: evaluatedOn, latestYear: latestYearOf(rep) };
     const matches = catalog.policies
       .filter((p) => typeof enterprise.regionCode === 'string' && regionCovers(p.regionCode, enterprise.regionCode))
-      .map((p) => matchPolicy(p, values, evalCtx, includeNearly))
+      .map((p) => matchPolicy(p, values, evalCtx, args.includeNearly))
       .filter((m) => m !== null)
       .sort(byRank);
     return matches.map((m) => ({
