@@ -1,4 +1,4 @@
-import { INDICATORS, type Condition } from '../../subgraphs/policies/conditions';
+import { INDICATORS, type Condition, type InCondition } from '../../subgraphs/policies/conditions';
 import { REQUIRED_FIELDS } from '../../subgraphs/policies/matching/enterprise.stub';
 import { byRank, indicatorValues, latestYearOf, matchPolicy, type Match, type PublishedPolicy } from '../../subgraphs/policies/matching/match';
 
@@ -6,7 +6,7 @@ const CTX = { today: '2026-10-31', latestYear: 2025 };
 const policy = (conditions: Condition, amountFen = 100): PublishedPolicy => ({ id: 'XG-2026-900', regionCode: '360732', version: 2, conditions, amountRule: { kind: 'FIXED', amountFen } });
 const region = { indicator: 'regionCode', op: 'eq', value: '360732' } as const;
 const employees = (n: number) => ({ indicator: 'statistics.employees', op: 'gte', value: n }) as const;
-const rating = { indicator: 'tax.creditRating', op: 'in', values: ['A', 'B'] } as const;
+const rating: InCondition = { indicator: 'tax.creditRating', op: 'in', values: ['A', 'B'] };
 const values = { regionCode: '360732', 'statistics.employees': 6, 'tax.creditRating': 'M', 'credit.onDishonestyList': false };
 
 describe('the policy calculator: ELIGIBLE and NEARLY', () => {
