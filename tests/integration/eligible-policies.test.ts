@@ -22,9 +22,10 @@ describeDb('the policy calculator, through the gateway', () => {
   const calc = async (cc: string, token: string | undefined, nearly = true) => (await graph.query(CALC, { cc, nearly, asOf: AS_OF }, token)).body;
   const entry = (list: any[], id: string) => list.find((e) => e.policy.id === id);
 
+  // Starting every subgraph on PostgreSQL can take over a minute while the whole suite runs in parallel.
   beforeAll(async () => {
     graph = await startTestGraph({ env: { SUBGRAPH_TIMEOUT_MS: '60000', SUBGRAPH_TAX_TIMEOUT_MS: '60000' } });
-  });
+  }, 120_000);
   afterAll(() => graph?.stop());
 
   test('the enterprise itself: every policy it qualifies for, with amounts in fen, the largest first', async () => {
