@@ -161,9 +161,10 @@ function isConnection(type: GraphQLNamedType | undefined): boolean {
 /**
  * Value types whose whole subtree is in memory once the field is resolved: a source's findings
  * (CONTRACT §3, one batched statement per source) and the joint audit's verdict (computed from
- * them). Their inner lists are short and cost no fetch of their own.
+ * them), and the policy calculator's entries (computed from the published catalog, loaded once
+ * per request). Their inner lists are short and cost no fetch of their own.
  */
-export const FLAT_COST_TYPES: ReadonlySet<string> = new Set(['SourceFindings', 'JointAuditVerdict']);
+export const FLAT_COST_TYPES: ReadonlySet<string> = new Set(['SourceFindings', 'JointAuditVerdict', 'EligiblePolicy']);
 
 /** The cost model of the header, as a graphql-query-complexity estimator. */
 export function costEstimator(defaultListSize: number): ComplexityEstimator {

@@ -1,6 +1,8 @@
+import { parseCreditCode } from '../../platform/credit-code';
 import { echo, invalidInput } from '../../platform/errors';
 import { defineSubgraph, type Context } from '../kit/subgraph';
 import { seedPolicies } from './demo/seed';
+import { createPoliciesLoaders, EnterpriseEligiblePoliciesResolver, MatchingEnterprise, type PoliciesLoaders } from './matching';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { Policy, PolicySearchTerm, PolicySignOff, PolicyVersion } from './policy.entity';
 import { PolicyResolver } from './policy.resolver';
@@ -10,16 +12,21 @@ import { assertCanSee, policyViews } from './policy.service';
  * 惠企政策库 — the policy catalog (一网查询): policies with versions and the standard service
  * guide, the lifecycle with the three sign-offs (归口管理: 县发改委), and its own Chinese search index.
  */
-export const policiesSubgraph = defineSubgraph<unknown>({
+export const policiesSubgraph = defineSubgraph<PoliciesLoaders>({
   name: 'policies',
   owner: '县发改委（归口管理）',
   department: 'NDRC',
-  resolvers: [PolicyResolver],
+  resolvers: [PolicyResolver, EnterpriseEligiblePoliciesResolver],
+  orphanedTypes: [MatchingEnterprise],
   entities: [Policy, PolicyVersion, PolicySignOff, PolicySearchTerm],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
-  createLoaders: () => ({}),
+  createLoaders: (em, identity) => createPoliciesLoaders(em, identity),
   seed: seedPolicies,
   referenceResolvers: {
+    // The policy calculator's Enterprise: the representation carries the required indicators.
+    Enterprise: {
+      __resolveReference: (reference: Record<string, unknown>) => ({ ...reference, creditCode: parseCreditCode(reference.creditCode) }),
+    },
     Policy: {
       async __resolveReference(reference: Record<string, unknown>, ctx: Context<unknown>) {
         const id = reference.id;
