@@ -55,7 +55,8 @@ function cumulativeWeights(table: Weighted<unknown>): number[] {
   return cumulative;
 }
 
-class Random {
+/** Seeded randomness for demo data (sources draw their own per enterprise: sources/kit/seed.ts). */
+export class Random {
   private state: number;
 
   constructor(seed: number) {

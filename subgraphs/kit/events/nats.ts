@@ -6,7 +6,7 @@ import { asBookkeeping } from './background';
 import { OutboxEvent } from './entities';
 import { backoffMs, DEFAULT_MAX_ATTEMPTS, handleOnce, storeDeadLetter } from './inbox';
 import { eventOf, outboxSignal } from './outbox';
-import type { ConsumerNode, ProducerNode, Relay } from './relay';
+import { passRunner, type ConsumerNode, type ProducerNode, type Relay } from './relay';
 import type { DomainEvent } from './types';
 
 /**
@@ -69,8 +69,6 @@ export async function startNatsRelay(producers: ProducerNode[], consumers: Consu
 
   // --- publishers ---
   const publishers = producers.map((producer) => {
-    let running: Promise<void> | undefined;
-    let again = false;
     const pass = async () => {
       for (;;) {
         if (stopped) return;
@@ -91,26 +89,8 @@ export async function startNatsRelay(producers: ProducerNode[], consumers: Consu
         if (rows.length < 200) return;
       }
     };
-    const trigger = (): Promise<void> => {
-      if (stopped) return Promise.resolve();
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = outsideMutationScope(() => asBookkeeping(async () => {
-        try {
-          do {
-            again = false;
-            await pass();
-          } while (again && !stopped);
-        } catch (error) {
-          if (!stopped) log.error('event publisher pass failed', { producer: producer.name, error });
-        } finally {
-          running = undefined;
-        }
-      }));
-      return running;
-    };
+    const runner = passRunner(pass, () => stopped, (error) => log.error('event publisher pass failed', { producer: producer.name, error }));
+    const trigger = runner.trigger;
     const onSignal = (name: string) => {
       if (name === producer.name) void trigger();
     };
@@ -124,7 +104,7 @@ export async function startNatsRelay(producers: ProducerNode[], consumers: Consu
       async stop() {
         outboxSignal.off('commit', onSignal);
         clearInterval(timer);
-        await running;
+        await runner.running();
       },
     };
   });

@@ -55,8 +55,6 @@ export function startInProcessRelay(producers: ProducerNode[], consumers: Consum
   let stopped = false;
   const loops = producers.map((producer) => {
     const cursors = new Map<string, number>();
-    let running: Promise<void> | undefined;
-    let again = false;
     let wake: NodeJS.Timeout | undefined;
 
     const cursorOf = async (consumer: Consumer): Promise<number> => {
@@ -155,26 +153,8 @@ export function startInProcessRelay(producers: ProducerNode[], consumers: Consum
       }
     };
 
-    const trigger = (): Promise<void> => {
-      if (stopped) return Promise.resolve();
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = outsideMutationScope(() => asBookkeeping(async () => {
-        try {
-          do {
-            again = false;
-            await pass();
-          } while (again && !stopped);
-        } catch (error) {
-          if (!stopped) options.log.error('event relay pass failed', { producer: producer.name, error });
-        } finally {
-          running = undefined;
-        }
-      }));
-      return running;
-    };
+    const runner = passRunner(pass, () => stopped, (error) => options.log.error('event relay pass failed', { producer: producer.name, error }));
+    const trigger = runner.trigger;
 
     const onSignal = (name: string) => {
       if (name === producer.name) void trigger();
@@ -193,7 +173,7 @@ export function startInProcessRelay(producers: ProducerNode[], consumers: Consum
         outboxSignal.off('commit', onSignal);
         clearInterval(timer);
         clearTimeout(wake);
-        await running;
+        await runner.running();
       },
     };
   });
@@ -243,4 +223,37 @@ async function saveCursor(em: MikroORM['em'], consumer: string, from: number, to
     // DONE/DEAD rows behind the cursor have served their purpose.
     await tx.nativeDelete(Delivery, { consumer, seq: { $gt: from, $lte: to }, state: { $in: ['DONE', 'DEAD'] } });
   });
+}
+
+/**
+ * Runs a relay's `pass` in the background, one at a time: a trigger while a pass runs asks for one
+ * more pass after it (a commit during a pass is never missed) and shares its promise. Passes run
+ * outside any request's mutation scope and trace, as bookkeeping. Both transports use it.
+ */
+export function passRunner(pass: () => Promise<void>, stopped: () => boolean, onError: (error: unknown) => void) {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const trigger = (): Promise<void> => {
+    if (stopped()) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = outsideMutationScope(() =>
+      asBookkeeping(async () => {
+        try {
+          do {
+            again = false;
+            await pass();
+          } while (again && !stopped());
+        } catch (error) {
+          if (!stopped()) onError(error);
+        } finally {
+          running = undefined;
+        }
+      }),
+    );
+    return running;
+  };
+  return { trigger, running: () => running };
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { generateEnterprises, type EnterpriseSeed } from '../../../demo/population';
+import { generateEnterprises, Random, type EnterpriseSeed } from '../../../demo/population';
 
 const populations = new Map<number, EnterpriseSeed[]>();
 
@@ -24,27 +24,9 @@ function fnv(text: string): number {
  * Deterministic randomness per (source, enterprise): a source's records of one enterprise never
  * change with the population size or with another source's draws.
  */
-export class Dice {
-  private state: number;
+export class Dice extends Random {
   constructor(source: string, creditCode: string) {
-    this.state = fnv(`${source}:${creditCode}`);
-  }
-  /** mulberry32, [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
+    super(fnv(`${source}:${creditCode}`));
   }
   /** A day in [from, to] (YYYY-MM-DD, both inclusive). */
   day(from: string, to: string): string {
