@@ -4,6 +4,7 @@ import { defineSubgraph, type Context } from '../kit/subgraph';
 import { seedPolicies } from './demo/seed';
 import { createPoliciesLoaders, EnterpriseEligiblePoliciesResolver, MatchingEnterprise, PolicyScreeningResolver, PopulationScreeningResolver, ScreeningPopulation, type PoliciesLoaders } from './matching';
 import { parsePopulationRegion } from '../kit/population';
+import { PolicyScreeningRun } from './matching/screening-run.entity';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { Policy, PolicySearchTerm, PolicySignOff, PolicyVersion } from './policy.entity';
 import { PolicyResolver } from './policy.resolver';
@@ -19,7 +20,7 @@ export const policiesSubgraph = defineSubgraph<PoliciesLoaders>({
   department: 'NDRC',
   resolvers: [PolicyResolver, EnterpriseEligiblePoliciesResolver, PopulationScreeningResolver, PolicyScreeningResolver],
   orphanedTypes: [MatchingEnterprise, ScreeningPopulation],
-  entities: [Policy, PolicyVersion, PolicySignOff, PolicySearchTerm],
+  entities: [Policy, PolicyVersion, PolicySignOff, PolicySearchTerm, PolicyScreeningRun],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em, identity) => createPoliciesLoaders(em, identity),
   seed: seedPolicies,

@@ -12,7 +12,7 @@ const STABLE_JOBS = 'XG-2026-005'; // 企业稳岗补贴: NO_APPLICATION, ≥ 1 
 
 const SCREEN = `query($region: String!, $policy: String!, $asOf: String, $first: Int, $after: String, $outcome: ScreeningOutcome) {
   enterprisePopulation(regionCode: $region) { regionCode size
-    screening(policyId: $policy, asOf: $asOf) { policy { id mode } version regionCode evaluatedOn screened eligibleCount unknownCount totalAmountFen digest
+    screening(policyId: $policy, asOf: $asOf) { id policy { id mode } version regionCode evaluatedOn screened eligibleCount unknownCount totalAmountFen digest
       entries(outcome: $outcome, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { creditCode outcome amountFen amountText explanation enterprise { creditCode name } } } } } }`;
 
 const CALC = `query($codes: [CreditCode!]!, $asOf: String) { enterprisesByCreditCodes(creditCodes: $codes) {
@@ -30,18 +30,24 @@ describeDb('screening a policy over a whole region, through the gateway', () => 
 
   const screen = (variables: Record<string, unknown>, token = bureau) => graph.query(SCREEN, { region: REGION, policy: STABLE_JOBS, asOf: AS_OF, ...variables }, token);
 
-  /** Every entry of one outcome, page by page. */
+  const READ = `query($id: ID!, $first: Int, $after: String, $outcome: ScreeningOutcome) { policyScreening(id: $id) { id digest eligibleCount
+    entries(outcome: $outcome, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { creditCode outcome amountFen amountText explanation enterprise { creditCode name } } } } }`;
+
+  /** Every entry of one outcome: one screening, then its pages read back by id (no screening again). */
   async function all(outcome: 'ELIGIBLE' | 'UNKNOWN', token = bureau, policy = STABLE_JOBS) {
-    const nodes: any[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const { body } = await screen({ outcome, first: 250, after, policy }, token);
+    const first = await screen({ outcome, first: 250, policy }, token);
+    expect(first.body.errors).toBeUndefined();
+    const screening = first.body.data.enterprisePopulation.screening;
+    const nodes: any[] = [...screening.entries.nodes];
+    let page = screening.entries;
+    while (page.pageInfo.hasNextPage) {
+      const { body } = await graph.query(READ, { id: screening.id, outcome, first: 250, after: page.pageInfo.endCursor }, token);
       expect(body.errors).toBeUndefined();
-      const page = body.data.enterprisePopulation.screening.entries;
+      expect(body.data.policyScreening).toMatchObject({ id: screening.id, digest: screening.digest });
+      page = body.data.policyScreening.entries;
       nodes.push(...page.nodes);
-      if (!page.pageInfo.hasNextPage) return { nodes, screening: body.data.enterprisePopulation.screening, total: page.totalCount };
-      after = page.pageInfo.endCursor;
     }
+    return { nodes, screening, total: page.totalCount };
   }
 
   test('the white list equals the calculator asked for each enterprise alone', async () => {
@@ -96,6 +102,23 @@ describeDb('screening a policy over a whole region, through the gateway', () => 
     expect(a.digest).toMatch(/^[0-9a-f]{64}$/);
     const other = (await screen({ first: 1, asOf: '2026-10-30' })).body.data.enterprisePopulation.screening;
     expect(other.digest).not.toBe(a.digest);
+  });
+
+  test('a screening is kept: read back by id, by those who may screen its region only', async () => {
+    const s = (await screen({ first: 3 })).body.data.enterprisePopulation.screening;
+    const again = await graph.query(READ, { id: s.id, first: 3 }, bureau);
+    expect(again.body.errors).toBeUndefined();
+    expect(again.body.data.policyScreening).toEqual({ id: s.id, digest: s.digest, eligibleCount: s.eligibleCount, entries: s.entries });
+    const code = async (token?: string, id = s.id) => (await graph.query(READ, { id, first: 1 }, token)).body.errors?.[0]?.extensions?.code;
+    expect(await code(await graph.token({ role: 'AUDITOR' }))).toBeUndefined();
+    expect(await code(await graph.token({ role: 'APPROVAL_BUREAU', region: '360700' }))).toBeUndefined();
+    expect(await code(undefined)).toBe('UNAUTHENTICATED');
+    expect(await code(await graph.token({ role: 'ENTERPRISE', creditCode: '91360732300673434K' }))).toBe('FORBIDDEN');
+    expect(await code(await graph.token({ role: 'WINDOW_CLERK', region: REGION }))).toBe('FORBIDDEN');
+    // Another county's screening is as if it did not exist.
+    expect(await code(await graph.token({ role: 'APPROVAL_BUREAU', region: '360731' }))).toBe('NOT_FOUND');
+    expect(await code(bureau, '00000000-0000-4000-8000-000000000000')).toBe('NOT_FOUND');
+    expect(await code(bureau, 'not-a-uuid')).toBe('BAD_USER_INPUT');
   });
 
   test('a city official screens a county policy over the city: only the county is screened', async () => {

@@ -1,5 +1,7 @@
-import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { badInput, forbidden, notFound } from '../../../platform/errors';
+import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { badInput, echo, forbidden, invalidInput, notFound } from '../../../platform/errors';
 import { regionCovers, type Identity, type Role } from '../../../platform/identity';
 import { toChinaDate } from '../../kit/calendar';
 import { checkPageSize, decodeCursor, encodeCursor } from '../../kit/pagination';
@@ -8,10 +10,11 @@ import { requireAuthenticated } from '../../kit/scope';
 import type { Context } from '../../kit/subgraph';
 import { CalendarDate } from '../../kit/validation';
 import { Policy } from '../policy.entity';
-import { assertCanSee } from '../policy.service';
+import { assertCanSee, policyViews } from '../policy.service';
+import { PolicyScreeningRun } from './screening-run.entity';
 import type { PoliciesLoaders } from './loader';
 import type { PublishedPolicy } from './match';
-import { explainEntry, POPULATION_TABLES, screenPopulation, type Population, type ScreeningResult } from './screen';
+import { explainEntry, POPULATION_TABLES, screenPopulation, type Population } from './screen';
 import { PolicyScreening, ScreeningEntryConnection, ScreeningOutcome, ScreeningPopulation } from './screening.types';
 
 type Ctx = Context<PoliciesLoaders>;
@@ -31,11 +34,48 @@ function assertCanScreen(identity: Identity, regionCode: string): void {
   assertCanReadPopulation(identity, regionCode);
 }
 
-/** What `entries` pages through: the result, and what explains an entry. */
+/** An entry as kept with its screening: what a page shows. */
+interface StoredEntry {
+  creditCode: string;
+  outcome: ScreeningOutcome;
+  amountFen: number | null;
+  amountText: string;
+  explanation: string[];
+}
+interface StoredEntries {
+  eligible: StoredEntry[];
+  unknown: StoredEntry[];
+}
+
+/** What `entries` pages through: the screening's entries, explained. */
 interface Screened extends PolicyScreening {
-  result: ScreeningResult;
-  publishedPolicy: PublishedPolicy;
-  population: Population;
+  stored: StoredEntries;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function explainAll(policy: PublishedPolicy, population: Population, entries: ReturnType<typeof screenPopulation>['eligible'], today: string): StoredEntry[] {
+  return entries.map((entry) => {
+    const { creditCode, outcome, amountFen, amountText, explanation } = explainEntry(policy, population, entry, today);
+    return { creditCode, outcome, amountFen, amountText, explanation };
+  });
+}
+
+function view(run: PolicyScreeningRun, policy: PolicyScreening['policy'], stored: StoredEntries): Screened {
+  return {
+    id: run.id,
+    policy,
+    version: run.version,
+    regionCode: run.regionCode,
+    evaluatedOn: run.evaluatedOn,
+    screened: run.screened,
+    eligibleCount: run.eligibleCount,
+    unknownCount: run.unknownCount,
+    totalAmountFen: run.totalAmountFen,
+    digest: run.digest,
+    screenedAt: run.createdAt,
+    stored,
+  };
 }
 
 @ArgsType()
@@ -76,8 +116,12 @@ export class PopulationScreeningResolver {
       tables: { registry: population.registry, tax: population.tax, statistics: population.statistics, credit: population.credit },
     };
     const result = screenPopulation(policy, pop, regionCode, evaluatedOn);
-    return {
-      policy: catalog.views.get(policy.id)!,
+    // Every entry explained once and kept with the screening: pages are read from it, never by
+    // screening the region again, and issue 9 confirms this very list (id and digest).
+    const stored: StoredEntries = { eligible: explainAll(policy, pop, result.eligible, evaluatedOn), unknown: explainAll(policy, pop, result.unknown, evaluatedOn) };
+    const run = Object.assign(new PolicyScreeningRun(), {
+      id: randomUUID(),
+      policyId: policy.id,
       version: result.version,
       regionCode,
       evaluatedOn,
@@ -86,10 +130,14 @@ export class PopulationScreeningResolver {
       unknownCount: result.unknown.length,
       totalAmountFen: result.totalAmountFen,
       digest: result.digest,
-      result,
-      publishedPolicy: policy,
-      population: pop,
-    };
+      screenedByRole: ctx.identity.role!,
+      screenedBy: ctx.identity.subject ?? null,
+      entries: gzipSync(JSON.stringify(stored)),
+    });
+    const fork = ctx.em.fork();
+    fork.persist(run);
+    await fork.flush();
+    return view(run, catalog.views.get(policy.id)!, stored);
   }
 }
 
@@ -107,10 +155,23 @@ class EntriesArgs {
 
 @Resolver(() => PolicyScreening)
 export class PolicyScreeningResolver {
+  @Query(() => PolicyScreening, { description: '读取一次已完成的筛查（按 screening 返回的 id），分页读取其白名单无需重新筛查；仅可筛查该地区的工作人员与审计人员可见' })
+  async policyScreening(@Arg('id', () => ID) id: string, @Ctx() ctx: Ctx): Promise<Screened> {
+    requireAuthenticated(ctx.identity);
+    if (!SCREENERS.has(ctx.identity.role!)) throw forbidden('无权查看筛查结果：仅主管部门、审批局、财政、管理员与审计人员可以查看');
+    if (typeof id !== 'string' || !UUID.test(id)) throw invalidInput([{ field: 'id', message: `筛查编号应为 UUID，收到“${echo(id)}”` }]);
+    const run = await ctx.em.findOne(PolicyScreeningRun, { id });
+    // Another region's screening is as if absent: its existence is not the caller's business.
+    if (!run || !(ctx.identity.role === 'AUDITOR' || (ctx.identity.region && regionCovers(ctx.identity.region, run.regionCode)))) throw notFound('筛查', id);
+    const policy = await ctx.em.findOneOrFail(Policy, { id: run.policyId });
+    const [policyView] = await policyViews(ctx.em, ctx.identity, [policy]);
+    return view(run, policyView, JSON.parse(gunzipSync(run.entries).toString('utf8')) as StoredEntries);
+  }
+
   @FieldResolver(() => ScreeningEntryConnection, { description: `筛查结果（按信用代码排序，游标分页，每页 1–${MAX_ENTRIES_PAGE} 条）` })
   entries(@Root() screening: Screened, @Args(() => EntriesArgs) args: EntriesArgs): ScreeningEntryConnection {
     const first = checkPageSize(args.first, MAX_ENTRIES_PAGE);
-    const list = args.outcome === ScreeningOutcome.UNKNOWN ? screening.result.unknown : screening.result.eligible;
+    const list = args.outcome === ScreeningOutcome.UNKNOWN ? screening.stored.unknown : screening.stored.eligible;
     let start = 0;
     if (args.after) {
       const after = decodeCursor(args.after);
@@ -124,10 +185,7 @@ export class PolicyScreeningResolver {
       start = lo;
     }
     const page = list.slice(start, start + first);
-    const nodes = page.map((entry) => {
-      const explained = explainEntry(screening.publishedPolicy, screening.population, entry, screening.evaluatedOn);
-      return { ...explained, enterprise: { creditCode: entry.creditCode } };
-    });
+    const nodes = page.map((entry) => ({ ...entry, enterprise: { creditCode: entry.creditCode } }));
     return {
       nodes,
       totalCount: list.length,

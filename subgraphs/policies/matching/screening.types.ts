@@ -1,4 +1,4 @@
-import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CreditCodeScalar } from '../../../platform/credit-code';
 import { FenScalar } from '../../kit/money';
 import { PageInfo } from '../../kit/pagination';
@@ -51,6 +51,7 @@ export class ScreeningEntryConnection {
 
 @ObjectType({ description: '一项已发布政策对一个地区全部企业的筛查：免申即享白名单（由主管部门确认）与精准推送对象' })
 export class PolicyScreening {
+  @Field(() => ID, { description: '筛查编号：policyScreening(id) 读取同一次筛查的全部结果' }) id!: string;
   @Field(() => PolicyView) policy!: PolicyView;
   @Field(() => Int, { description: '据以筛查的政策版本号（施行版本）' }) version!: number;
   @Field({ description: '筛查地区' }) regionCode!: string;
@@ -59,5 +60,6 @@ export class PolicyScreening {
   @Field(() => Int, { description: '符合（白名单）企业数' }) eligibleCount!: number;
   @Field(() => Int, { description: '待核实（缺少数据）企业数' }) unknownCount!: number;
   @Field(() => FenScalar, { description: '白名单金额合计（分，金额未知的不计）' }) totalAmountFen!: number;
+  @Field({ description: '筛查时间' }) screenedAt!: Date;
   @Field({ description: '白名单摘要 SHA-256：政策、版本、地区、日期与每条（信用代码、金额）；数据不变则摘要不变，确认白名单时据此核对' }) digest!: string;
 }
