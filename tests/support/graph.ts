@@ -79,7 +79,15 @@ export async function postGraphql(url: string, body: unknown, headers: Record<st
  * a port of its own, and the gateway over HTTP in front, serving a copy of the committed supergraph.
  */
 export async function startTestGraph(
-  options: { env?: Record<string, string>; demo?: boolean; log?: (service: string) => Logger; /** every subgraph logs here (tests read what is logged) */ subgraphLog?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    demo?: boolean;
+    log?: (service: string) => Logger;
+    /** every subgraph logs here (tests read what is logged) */
+    subgraphLog?: Logger;
+    /** The clock of the subgraphs' consumers and jobs (services.now); default the system's. */
+    now?: () => Date;
+  } = {},
 ): Promise<TestGraph> {
   const dir = mkdtempSync(join(tmpdir(), 'qinqing-graph-'));
   const supergraphPath = join(dir, 'supergraph.graphql');
@@ -99,7 +107,7 @@ export async function startTestGraph(
   });
   const http = await gateway.listen(0, '127.0.0.1');
   // The subgraphs' consumers and jobs call this gateway (as main.ts's do theirs), minting tokens with the test secret.
-  const services: Services = { graph: graphClientFromConfig(config, http.url) };
+  const services: Services = { graph: graphClientFromConfig(config, http.url), now: options.now };
   const eventsLog = options.subgraphLog?.child({ service: 'events' }) ?? options.log?.('events') ?? createLogger(config.logLevel, { service: 'events' });
   const runEvents = () =>
     startEvents(

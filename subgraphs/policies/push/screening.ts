@@ -48,14 +48,20 @@ interface ScreeningPage {
  * version published between two pages fails the call (the caller retries): a white list is of one
  * version on one day.
  */
-export async function fetchWhiteList(graph: GraphClient, policy: { id: string; regionCode: string }, asOf: string, purpose: string): Promise<WhiteList> {
+export async function fetchWhiteList(
+  graph: GraphClient,
+  policy: { id: string; regionCode: string },
+  asOf: string,
+  purpose: string,
+  pageSize = SCREENING_PAGE,
+): Promise<WhiteList> {
   const entries: WhiteListEntry[] = [];
   let after: string | null = null;
   let first: ScreeningPage['enterprisePopulation']['screening'] | undefined;
   for (;;) {
     const page: ScreeningPage = await graph.request<ScreeningPage>(
       SCREENING_QUERY,
-      { region: policy.regionCode, policy: policy.id, asOf, first: SCREENING_PAGE, after },
+      { region: policy.regionCode, policy: policy.id, asOf, first: pageSize, after },
       { purpose, region: policy.regionCode },
     );
     const screening = page.enterprisePopulation.screening;
