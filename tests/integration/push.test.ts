@@ -7,6 +7,7 @@ import { eventOf, OutboxEvent } from '../../subgraphs/kit/events/outbox';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { computeAmount } from '../../subgraphs/policies/conditions';
 import { PolicyMessage, pushConsumer, rescreenJob } from '../../subgraphs/policies/push';
+import { newestFirst } from '../../subgraphs/policies/push/loader';
 import { fetchWhiteList } from '../../subgraphs/policies/push/screening';
 import { describeDb, testDriver } from '../support/db';
 import { eventually } from '../support/events';
@@ -236,8 +237,8 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
       const a = new Set((await stored('XG-2099-701')).map((m) => m.creditCode));
       target = (await stored('XG-2099-702')).map((m) => m.creditCode).find((c) => a.has(c))!;
       expect(target).toBeDefined();
-      const rows = await policies().em.fork().find(PolicyMessage, { creditCode: target }, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
-      ids = rows.map((m) => m.id);
+      const rows = await policies().em.fork().find(PolicyMessage, { creditCode: target });
+      ids = rows.sort(newestFirst).map((m) => m.id);
       expect(ids.length).toBeGreaterThanOrEqual(2);
     });
 

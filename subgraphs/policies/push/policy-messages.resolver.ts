@@ -1,4 +1,3 @@
-import type { FilterQuery } from '@mikro-orm/core';
 import { ArrayMaxSize, ArrayMinSize } from 'class-validator';
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { echo, invalidInput, notFound } from '../../../platform/errors';
@@ -7,9 +6,10 @@ import { assertCanReadEnterpriseKey, Guard, requireAuthenticated, requireWriter 
 import type { Context } from '../../kit/subgraph';
 import { rule } from '../../kit/validation';
 import { MatchingEnterprise } from '../matching/enterprise.stub';
+import type { PoliciesLoaders } from '../matching/loader';
 import { PolicyMessage, PolicyMessageConnection } from './policy-message.entity';
 
-type Ctx = Context<unknown>;
+type Ctx = Context<PoliciesLoaders>;
 const MAX_PAGE = 100;
 const MAX_IDS = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -32,13 +32,14 @@ class MarkReadArgs {
   ids!: string[];
 }
 
-/** A page cursor: the last row's time (epoch ms) and id, the keyset of "newest first". */
+/** A page cursor: the last message's time (epoch ms) and id, the order of "newest first". */
 const cursorOf = (m: PolicyMessage) => encodeCursor(`${m.createdAt.getTime()}.${m.id}`);
-function afterCondition(after: string): FilterQuery<PolicyMessage> {
+/** Whether a message comes after the cursor in that order. */
+function afterCursor(after: string): (m: PolicyMessage) => boolean {
   const match = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(decodeCursor(after));
   if (!match) throw invalidInput([{ field: 'after', message: '分页游标无效：请使用上一页返回的 pageInfo.endCursor' }]);
-  const at = new Date(Number(match[1]));
-  return { $or: [{ createdAt: { $lt: at } }, { createdAt: at, id: { $lt: match[2] } }] };
+  const at = Number(match[1]);
+  return (m) => m.createdAt.getTime() < at || (m.createdAt.getTime() === at && m.id < match[2]);
 }
 
 /** 精准推送, read side: the enterprise's messages on its Enterprise, and marking them read. */
@@ -50,14 +51,13 @@ export class PolicyMessagesResolver {
     // Decided from the key before anything is loaded: the answer never says whether messages exist.
     assertCanReadEnterpriseKey(ctx.identity, enterprise.creditCode);
     const first = checkPageSize(args.first, MAX_PAGE);
-    const where: FilterQuery<PolicyMessage> = args.unreadOnly ? { creditCode: enterprise.creditCode, readAt: null } : { creditCode: enterprise.creditCode };
-    const page = args.after ? { $and: [where, afterCondition(args.after)] } : where;
-    const [rows, totalCount] = await Promise.all([
-      ctx.em.find(PolicyMessage, page, { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: first + 1 }),
-      ctx.em.count(PolicyMessage, where),
-    ]);
-    const nodes = rows.slice(0, first);
-    return { nodes, totalCount, pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? cursorOf(nodes[nodes.length - 1]) : null } };
+    const after = args.after ? afterCursor(args.after) : undefined;
+    // Batched over every enterprise of the query (push/loader.ts), newest first.
+    const all = await ctx.loaders.policyMessages.load(enterprise.creditCode);
+    const matching = args.unreadOnly ? all.filter((m) => m.readAt === null) : all;
+    const rest = after ? matching.filter(after) : matching;
+    const nodes = rest.slice(0, first);
+    return { nodes, totalCount: matching.length, pageInfo: { hasNextPage: rest.length > first, endCursor: nodes.length ? cursorOf(nodes[nodes.length - 1]) : null } };
   }
 }
 
