@@ -128,6 +128,14 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
       .map((e: any) => e.creditCode)
       .sort();
     expect(withMessage).toEqual(expected);
+    // The whole county costs the policies subgraph as many statements as one enterprise.
+    const statements = async (codes: string[]) => {
+      const log = graph.subgraphs.policies.db.statements;
+      const before = log.length;
+      expect((await graph.query(MESSAGES, { codes }, auditor)).body.errors).toBeUndefined();
+      return log.slice(before).filter((sql) => !/kit_/.test(sql)).length;
+    };
+    expect(await statements(county)).toBe(await statements(county.slice(0, 1)));
     const one = (await ok(MESSAGE, { cc: expected[0] }, { role: 'ENTERPRISE', creditCode: expected[0] })).enterprise.policyMessages.nodes[0];
     expect(one).toMatchObject({ policyId: 'XG-2099-701', version: 1, kind: 'PUBLISHED', amountFen: 100_000, readAt: null, title: '新政策推送：精准推送测试政策' });
     const amountText = computeAmount({ kind: 'FIXED', amountFen: 100_000 }, {}, { today }).text;
