@@ -43,7 +43,7 @@ const guide = (over: Record<string, unknown>) => ({
 });
 
 const SCREENING = `query($region: String!, $policy: String!, $asOf: String) { enterprisePopulation(regionCode: $region) {
-  screening(policyId: $policy, asOf: $asOf) { version entries(outcome: ELIGIBLE, first: 1000) { totalCount nodes { creditCode amountFen } } } } }`;
+  screening(policyId: $policy, asOf: $asOf) { version entries(outcome: ELIGIBLE, first: 500) { totalCount nodes { creditCode amountFen } } } } }`;
 const MESSAGES = `query($codes: [CreditCode!]!) { enterprisesByCreditCodes(creditCodes: $codes) { creditCode policyMessages(first: 10) { nodes { policyId } } } }`;
 const MESSAGE = `query($cc: CreditCode!) { enterprise(creditCode: $cc) { policyMessages(first: 1) { totalCount nodes { id policyId version kind title body amountFen createdAt readAt } } } }`;
 
