@@ -84,7 +84,7 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
   let serial = 0;
   async function register(registeredOn: string, scale = 'MICRO'): Promise<string> {
     serial++;
-    const creditCode = makeCreditCode({ authority: '9', entityType: '1', regionCode: '360732', orgBody8: `PUSH${String(serial).padStart(4, '0')}` });
+    const creditCode = makeCreditCode({ authority: '9', entityType: '1', regionCode: '360732', orgBody8: `PUTH${String(serial).padStart(4, '0')}` });
     const input = {
       creditCode,
       name: `兴国县精准推送测试第${serial}号商贸有限公司`,
