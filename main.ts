@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     // Each subgraph's periodic jobs (kit/jobs.ts), stopped with the relays.
     const { startJobs } = await import('./subgraphs/kit/jobs');
     const jobs = startJobs(opened, createLogger(config.logLevel, { service: 'jobs' }), { services, config });
-    pieces.splice(pieces.findIndex((p) => p.kind === 'events'), 0, { kind: 'events', drain: () => jobs.stop(), force: () => undefined });
+    // Stopped first, while the gateway they call still answers: a run in flight ends at its next step.
+    pieces.unshift({ kind: 'events', drain: () => jobs.stop(), force: () => undefined });
     if (piece && events.transport === 'in-process') {
       log.warn('events: the in-process relay reaches only consumers in this process; pieces started apart need NATS_URL (docs/events.md)');
     }

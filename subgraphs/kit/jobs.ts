@@ -32,6 +32,9 @@ export function startJobs(
   { services = {}, config }: { services?: Services; config?: Config } = {},
 ): JobsRuntime {
   let stopped = false;
+  // Runs in flight see `services.signal` aborted on stop and end at their next step.
+  const abort = new AbortController();
+  const given: Services = { ...services, signal: abort.signal };
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
   for (const { definition, orm } of subgraphs) {
@@ -45,7 +48,7 @@ export function startJobs(
         const timer = setTimeout(() => {
           timers.delete(timer);
           const run = job
-            .run(orm.em.fork(), jobLog, services)
+            .run(orm.em.fork(), jobLog, given)
             .catch((error) => jobLog.error('job failed; next run as scheduled', { error }))
             .finally(() => {
               running.delete(run);
@@ -64,6 +67,7 @@ export function startJobs(
     stop: () =>
       (stopping ??= (async () => {
         stopped = true;
+        abort.abort();
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         await Promise.allSettled([...running]);

@@ -9,6 +9,8 @@ export interface Services {
   graph?: GraphClient;
   /** The clock; tests set it. Unset: the system clock. */
   now?: () => Date;
+  /** Aborted when the process stops (kit/jobs.ts): long work ends at its next step instead of holding the shutdown. */
+  signal?: AbortSignal;
 }
 
 /** The time background work acts at: the services' clock, else the system's. */

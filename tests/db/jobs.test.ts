@@ -85,16 +85,21 @@ describeDb(`periodic jobs: the audit chain head is signed on a timer (${testDriv
 
   test('a job reads its interval from the config and gets the services (graph client, clock)', async () => {
     const seen: string[] = [];
+    const signals: AbortSignal[] = [];
     const services = { now: () => new Date('2026-11-26T00:00:00Z') };
     const configured = {
       ...auditSubgraph,
-      jobs: [{ name: 'configured', everyMs: (config: Config) => config.push.rescreenIntervalMs / 3600, run: async (_em: unknown, _log: unknown, given: Services) => void seen.push(given.now!().toISOString()) }],
+      jobs: [{ name: 'configured', everyMs: (config: Config) => config.push.rescreenIntervalMs / 3600, run: async (_em: unknown, _log: unknown, given: Services) => {
+      seen.push(given.now!().toISOString());
+      signals.push(given.signal!);
+    } }],
     };
     const config = testConfig({ PUSH_RESCREEN_INTERVAL: '90' }); // 90 s / 3600 = 25 ms
     const runtime = startJobs([{ definition: configured, orm: db.orm }], createLogger('silent'), { services, config });
     await eventually(() => seen.length, (n) => n >= 2);
     await runtime.stop();
     expect(seen[0]).toBe('2026-11-26T00:00:00.000Z');
+    expect(signals.every((s) => s.aborted)).toBe(true); // stop() aborts the runs' signal
     expect(() => startJobs([{ definition: configured, orm: db.orm }], createLogger('silent'))).toThrow(/needs the config/);
   });
 });

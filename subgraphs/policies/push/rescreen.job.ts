@@ -23,6 +23,8 @@ export const rescreenJob: Job = {
     let sent = 0;
     const failed: { policyId: string; codes: string[] }[] = [];
     for (const policy of policies) {
+      // The process is stopping: the rest waits for the next run (it is idempotent).
+      if (services.signal?.aborted) return log.info('rescreen stopped early: the process is stopping', { today, sent });
       try {
         const list = await fetchWhiteList(services.graph, policy, today, `政策精准推送（复筛）：${policy.id}`);
         sent += await em.fork().transactional((tx) => writeMessages(tx, list, 'NEWLY_ELIGIBLE', now));
