@@ -1,7 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize } from 'class-validator';
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { echo, invalidInput, notFound } from '../../../platform/errors';
-import { checkPageSize, decodeCursor, encodeCursor, PageArgs } from '../../kit/pagination';
+import { checkPageSize, CURSOR_PROBLEM, decodeCursor, encodeCursor, PageArgs } from '../../kit/pagination';
 import { assertCanReadEnterpriseKey, Guard, requireAuthenticated, requireWriter } from '../../kit/scope';
 import type { Context } from '../../kit/subgraph';
 import { rule } from '../../kit/validation';
@@ -37,7 +37,7 @@ const cursorOf = (m: PolicyMessage) => encodeCursor(`${m.createdAt.getTime()}.${
 /** Whether a message comes after the cursor in that order. */
 function afterCursor(after: string): (m: PolicyMessage) => boolean {
   const match = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(decodeCursor(after));
-  if (!match) throw invalidInput([{ field: 'after', message: '分页游标无效：请使用上一页返回的 pageInfo.endCursor' }]);
+  if (!match) throw invalidInput([{ field: 'after', message: CURSOR_PROBLEM }]);
   const at = Number(match[1]);
   return (m) => m.createdAt.getTime() < at || (m.createdAt.getTime() === at && m.id < match[2]);
 }
