@@ -47,6 +47,10 @@ const SCREENING = `query($region: String!, $policy: String!, $asOf: String) { en
 const MESSAGES = `query($codes: [CreditCode!]!) { enterprisesByCreditCodes(creditCodes: $codes) { creditCode policyMessages(first: 10) { nodes { policyId } } } }`;
 const MESSAGE = `query($cc: CreditCode!) { enterprise(creditCode: $cc) { policyMessages(first: 1) { totalCount nodes { id policyId version kind title body amountFen createdAt readAt } } } }`;
 
+// Each re-screening screens the whole demo catalog (about 35 policies) through the gateway: seconds
+// alone, much longer while the suite runs in parallel.
+const SLOW = 240_000;
+
 describeDb(`精准推送: messages once per policy and enterprise (${testDriver})`, () => {
   let graph: TestGraph;
   let auditor: string;
@@ -109,14 +113,14 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
       now: () => clock ?? new Date(),
     });
     auditor = await graph.token({ role: 'AUDITOR' });
-  }, 120_000);
+  }, 180_000);
   afterAll(() => graph?.stop());
 
   test('publishing: every enterprise of the white list gets one message, nobody else', async () => {
     await publish('XG-2099-701', 'NO_APPLICATION');
     const expected = await whiteList('XG-2099-701');
     expect(expected.length).toBeGreaterThan(5);
-    const messages = await eventually(() => stored('XG-2099-701'), (list) => list.length > 0, 60_000);
+    const messages = await eventually(() => stored('XG-2099-701'), (list) => list.length > 0, 150_000);
     expect(messages.map((m) => m.creditCode)).toEqual(expected);
 
     // Through the gateway, for every enterprise of the county: the ones on the list have exactly one, the others none.
@@ -140,7 +144,7 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
     expect(one).toMatchObject({ policyId: 'XG-2099-701', version: 1, kind: 'PUBLISHED', amountFen: 100_000, readAt: null, title: '新政策推送：精准推送测试政策' });
     const amountText = computeAmount({ kind: 'FIXED', amountFen: 100_000 }, {}, { today }).text;
     expect(one.body).toBe(`贵企业符合《精准推送测试政策》（XG-2099-701，免申即享）的条件（按${today}的数据判断）。预计金额：${amountText}。无需申请，主管部门确认白名单后直接兑付。`);
-  });
+  }, SLOW);
 
   test('once: the event delivered again, replayed, delivered concurrently; a new version; the re-screening job', async () => {
     const before = await stored('XG-2099-701');
@@ -159,7 +163,7 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
     await publish('XG-2099-701', 'NO_APPLICATION', { conditions: { all: [{ indicator: 'regionCode', op: 'eq', value: '360732' }, { indicator: 'scale', op: 'in', values: ['MICRO', 'SMALL'] }] } }, true);
     const expected = await whiteList('XG-2099-701');
     expect(expected.length).toBeGreaterThan(before.length);
-    const after = await eventually(() => stored('XG-2099-701'), (list) => list.length > before.length, 60_000);
+    const after = await eventually(() => stored('XG-2099-701'), (list) => list.length > before.length, 150_000);
     expect(after.map((m) => m.creditCode)).toEqual(expected);
     const byCode = new Map(after.map((m) => [m.creditCode, m]));
     for (const m of before) expect(byCode.get(m.creditCode)).toMatchObject({ id: m.id, version: 1, kind: 'PUBLISHED' });
@@ -167,7 +171,7 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
 
     await runRescreen();
     expect((await stored('XG-2099-701')).length).toBe(after.length);
-  });
+  }, SLOW);
 
   test('messages written concurrently by two deliveries and the job: still one per enterprise', async () => {
     // Start over for this policy: whoever inserts first wins, the others insert nothing.
@@ -180,7 +184,7 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
     ]);
     const list = await stored('XG-2099-701');
     expect(list.map((m) => m.creditCode)).toEqual(await whiteList('XG-2099-701'));
-  });
+  }, SLOW);
 
   test('newly qualified by new data: an enterprise registered after publication gets one NEWLY_ELIGIBLE message from the job', async () => {
     const newcomer = await register('2024-03-01');
@@ -191,7 +195,7 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
     const mine = (await stored('XG-2099-701')).filter((m) => m.creditCode === newcomer);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ kind: 'NEWLY_ELIGIBLE', version: 2, title: '您已符合政策条件：精准推送测试政策' });
-  });
+  }, SLOW);
 
   test('newly qualified by time passing: registered ≥ 1 year is met on a later day of the job', async () => {
     // The screening judges no day after today: publication is screened two months ago (the
@@ -210,7 +214,7 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
       windowStart: '2026-01-01',
       windowEnd: '2027-12-31',
     });
-    const first = await eventually(() => stored('XG-2099-702'), (list) => list.length > 0, 60_000);
+    const first = await eventually(() => stored('XG-2099-702'), (list) => list.length > 0, 150_000);
     clock = undefined;
     expect(first.map((m) => m.creditCode)).toEqual(await whiteList('XG-2099-702', month(-2)));
     expect(first.some((m) => m.creditCode === young)).toBe(false);
@@ -225,14 +229,14 @@ describeDb(`精准推送: messages once per policy and enterprise (${testDriver}
     expect(mine[0]).toMatchObject({ kind: 'NEWLY_ELIGIBLE', amountFen: 50_000 });
     expect(mine[0].body).toContain(`按${today}的数据判断`);
     expect(list.map((m) => m.creditCode)).toEqual(await whiteList('XG-2099-702'));
-  });
+  }, SLOW);
 
   test('the screening pages: a small page size collects the same white list', async () => {
     const all = await fetchWhiteList(graph.services.graph!, { id: 'XG-2099-701', regionCode: '360732' }, today, 'test');
     const paged = await fetchWhiteList(graph.services.graph!, { id: 'XG-2099-701', regionCode: '360732' }, today, 'test', 7);
     expect(paged.entries.length).toBeGreaterThan(7);
     expect(paged).toEqual(all);
-  });
+  }, SLOW);
 
   describe('reading and marking', () => {
     let target: string;
