@@ -74,17 +74,25 @@ async function main(): Promise<void> {
 
   // The event relays run for every subgraph this process runs, once all are open (kit/events).
   const opened: EventsSubgraph[] = [];
-  const startSubgraphEvents = async () => {
+  // `gatewayUrl`: the gateway this process started, GRAPH_URL's default.
+  const startSubgraphEvents = async (gatewayUrl?: string) => {
     const { startEvents } = await import('./subgraphs/kit/events');
-    const events = await startEvents(opened, config.events, createLogger(config.logLevel, { service: 'events' }));
+    // Consumers and jobs reach the graph as a client (kit/graph-client.ts); without one, 精准推送 does nothing.
+    const { graphClientFromConfig } = await import('./subgraphs/kit/graph-client');
+    const services = { graph: graphClientFromConfig(config, gatewayUrl) };
+    if (!services.graph) {
+      log.warn('background work cannot query the graph: set GRAPH_URL and GRAPH_SERVICE_TOKEN_FILE (outside production: JWT_SECRET); until then 精准推送 sends no messages (docs/matching.md)');
+    }
+    const events = await startEvents(opened, config.events, createLogger(config.logLevel, { service: 'events' }), services);
     // Stopped before the subgraphs' databases close (pieces stop in order, gateway first).
     const index = pieces.findIndex((p) => p.kind === 'subgraph');
     pieces.splice(index < 0 ? pieces.length : index, 0, { kind: 'events', drain: () => events.stop(), force: () => undefined });
     log.info('events started', { transport: events.transport, subgraphs: opened.map((r) => r.definition.name) });
     // Each subgraph's periodic jobs (kit/jobs.ts), stopped with the relays.
     const { startJobs } = await import('./subgraphs/kit/jobs');
-    const jobs = startJobs(opened, createLogger(config.logLevel, { service: 'jobs' }));
-    pieces.splice(pieces.findIndex((p) => p.kind === 'events'), 0, { kind: 'events', drain: () => jobs.stop(), force: () => undefined });
+    const jobs = startJobs(opened, createLogger(config.logLevel, { service: 'jobs' }), { services, config });
+    // Stopped first, while the gateway they call still answers: a run in flight ends at its next step.
+    pieces.unshift({ kind: 'events', drain: () => jobs.stop(), force: () => undefined });
     if (piece && events.transport === 'in-process') {
       log.warn('events: the in-process relay reaches only consumers in this process; pieces started apart need NATS_URL (docs/events.md)');
     }
@@ -142,8 +150,9 @@ async function main(): Promise<void> {
     for (const definition of subgraphs) {
       serviceUrls[definition.name] = await startSubgraph(definition.name, subgraphPort(config.subgraphPortBase, definition.name), portSetting);
     }
-    await startSubgraphEvents();
     const running = await startGateway(config, serviceUrls);
+    // After the gateway: the consumers and jobs call it.
+    await startSubgraphEvents(running.url);
     const shown = running.url.replace('127.0.0.1', 'localhost');
     process.stdout.write(
       `\n  亲清赣商 qinqing-hub is up: ${subgraphs.length} subgraphs + gateway\n` +

@@ -100,6 +100,15 @@ const EnvSchema = z.object({
   EVENTS_MAX_ATTEMPTS: positiveInt.default(5),
   EVENTS_RETRY_BASE_MS: positiveInt.default(1000),
   NATS_ACK_WAIT_MS: positiveInt.default(30_000),
+  // --- the graph as a client of background work (subgraphs/kit/graph-client.ts, docs/matching.md) ---
+  /** The gateway's GraphQL endpoint; unset in `npm start`: the gateway that process starts. */
+  GRAPH_URL: z.url().optional(),
+  /** Production: a file holding the service's bearer token, re-read on every call (rotated by the deployment). */
+  GRAPH_SERVICE_TOKEN_FILE: z.string().min(1).optional(),
+  /** A screening of 100,000 enterprises takes seconds: generous. */
+  GRAPH_TIMEOUT_MS: positiveInt.default(120_000),
+  /** How often every PUBLISHED policy is screened again for enterprises that newly qualify; at most 7 days (a Node timer). */
+  PUSH_RESCREEN_INTERVAL: durationSeconds.refine((v) => v <= 7 * 86400, 'must be at most 7d').default(24 * 3600),
 });
 
 /**
@@ -248,6 +257,10 @@ export interface Config {
     /** NATS: an unacknowledged message is delivered again after this. */
     ackWaitMs: number;
   };
+  /** How background work reaches the graph (kit/graph-client.ts). */
+  graph: { url?: string; serviceTokenFile?: string; timeoutMs: number };
+  /** 精准推送 (subgraphs/policies/push): the re-screening job's interval. */
+  push: { rescreenIntervalMs: number };
 }
 
 /** Timeouts and limits of every HTTP server in the graph (platform/http.ts applies them). */
@@ -395,6 +408,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
       retryBaseMs: e.EVENTS_RETRY_BASE_MS,
       ackWaitMs: e.NATS_ACK_WAIT_MS,
     },
+    graph: { url: e.GRAPH_URL, serviceTokenFile: e.GRAPH_SERVICE_TOKEN_FILE, timeoutMs: e.GRAPH_TIMEOUT_MS },
+    push: { rescreenIntervalMs: e.PUSH_RESCREEN_INTERVAL * 1000 },
   };
 }
 

@@ -1,5 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { Config } from '../../platform/config';
 import type { Logger } from '../../platform/logger';
+import type { Services } from './services';
 import type { SubgraphDefinition } from './subgraph';
 
 /**
@@ -9,9 +11,10 @@ import type { SubgraphDefinition } from './subgraph';
  */
 export interface Job {
   name: string;
-  /** Milliseconds between the end of one run and the start of the next. */
-  everyMs: number;
-  run(em: EntityManager, log: Logger): Promise<void>;
+  /** Milliseconds between the end of one run and the start of the next; a function reads it from the config. */
+  everyMs: number | ((config: Config) => number);
+  /** `services`: the graph client and the clock (kit/services.ts); tests call `run` with their own. */
+  run(em: EntityManager, log: Logger, services: Services): Promise<void>;
 }
 
 export interface JobsRuntime {
@@ -19,28 +22,40 @@ export interface JobsRuntime {
   stop(): Promise<void>;
 }
 
-/** Starts every job of every subgraph this process runs (main.ts, after the databases are open). */
-export function startJobs(subgraphs: { definition: SubgraphDefinition<any>; orm: MikroORM }[], log: Logger): JobsRuntime {
+/**
+ * Starts every job of every subgraph this process runs (main.ts, after the databases are open).
+ * `config` is needed by jobs whose interval is a setting.
+ */
+export function startJobs(
+  subgraphs: { definition: SubgraphDefinition<any>; orm: MikroORM }[],
+  log: Logger,
+  { services = {}, config }: { services?: Services; config?: Config } = {},
+): JobsRuntime {
   let stopped = false;
+  // Runs in flight see `services.signal` aborted on stop and end at their next step.
+  const abort = new AbortController();
+  const given: Services = { ...services, signal: abort.signal };
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
   for (const { definition, orm } of subgraphs) {
     for (const job of definition.jobs ?? []) {
       const jobLog = log.child({ service: definition.name, job: job.name });
+      if (typeof job.everyMs === 'function' && !config) throw new Error(`job ${job.name}: its interval is a setting: startJobs needs the config`);
+      const everyMs = typeof job.everyMs === 'function' ? job.everyMs(config!) : job.everyMs;
       const schedule = () => {
         if (stopped) return;
         // unref: a timer alone never keeps the process up (shutdown owns that).
         const timer = setTimeout(() => {
           timers.delete(timer);
           const run = job
-            .run(orm.em.fork(), jobLog)
+            .run(orm.em.fork(), jobLog, given)
             .catch((error) => jobLog.error('job failed; next run as scheduled', { error }))
             .finally(() => {
               running.delete(run);
               schedule();
             });
           running.add(run);
-        }, job.everyMs);
+        }, everyMs);
         timer.unref();
         timers.add(timer);
       };
@@ -52,6 +67,7 @@ export function startJobs(subgraphs: { definition: SubgraphDefinition<any>; orm:
     stop: () =>
       (stopping ??= (async () => {
         stopped = true;
+        abort.abort();
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         await Promise.allSettled([...running]);

@@ -51,7 +51,7 @@ export function ConnectionType<T extends object>(node: ClassType<T>, name: strin
 
 export const encodeCursor = (key: string) => Buffer.from(`k:${key}`, 'utf8').toString('base64url');
 
-const CURSOR_PROBLEM = '分页游标无效：请使用上一页返回的 pageInfo.endCursor';
+export const CURSOR_PROBLEM = '分页游标无效：请使用上一页返回的 pageInfo.endCursor';
 /** Keys are short (a credit code); a longer cursor or one hiding control characters is not ours. */
 const MAX_CURSOR_LENGTH = 200;
 

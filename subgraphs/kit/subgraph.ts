@@ -51,7 +51,7 @@ export interface SubgraphDefinition<L = unknown> {
   /** Owning department abbreviation from platform/directory.ts, e.g. 'TAX', 'ENV' (events carry it). */
   department?: string;
   /** Readers of events (audit store, projections …); run on this subgraph's database. See docs/events.md. */
-  consumers?: Consumer[];
+  consumers?: Consumer<any>[];
   /** type-graphql resolver classes. */
   resolvers: NonEmptyArray<Function>;
   /** Types no resolver returns directly but the schema must carry (e.g. entity stubs). */

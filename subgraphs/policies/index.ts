@@ -9,18 +9,23 @@ import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { Policy, PolicySearchTerm, PolicySignOff, PolicyVersion } from './policy.entity';
 import { PolicyResolver } from './policy.resolver';
 import { assertCanSee, policyViews } from './policy.service';
+import { PolicyMessage, PolicyMessageMutationResolver, PolicyMessagesResolver, pushConsumer, rescreenJob } from './push';
 
 /**
  * 惠企政策库 — the policy catalog (一网查询): policies with versions and the standard service
- * guide, the lifecycle with the three sign-offs (归口管理: 县发改委), and its own Chinese search index.
+ * guide, the lifecycle with the three sign-offs (归口管理: 县发改委), and its own Chinese search index;
+ * 精准推送 messages to the enterprises a published policy is for (push/).
  */
 export const policiesSubgraph = defineSubgraph<PoliciesLoaders>({
   name: 'policies',
   owner: '县发改委（归口管理）',
   department: 'NDRC',
-  resolvers: [PolicyResolver, EnterpriseEligiblePoliciesResolver, PopulationScreeningResolver, PolicyScreeningResolver],
+  resolvers: [PolicyResolver, EnterpriseEligiblePoliciesResolver, PopulationScreeningResolver, PolicyScreeningResolver, PolicyMessagesResolver, PolicyMessageMutationResolver],
   orphanedTypes: [MatchingEnterprise, ScreeningPopulation],
-  entities: [Policy, PolicyVersion, PolicySignOff, PolicySearchTerm, PolicyScreeningRun],
+  entities: [Policy, PolicyVersion, PolicySignOff, PolicySearchTerm, PolicyScreeningRun, PolicyMessage],
+  // 精准推送: messages on publication, and the periodic re-screening for enterprises that newly qualify.
+  consumers: [pushConsumer],
+  jobs: [rescreenJob],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em, identity) => createPoliciesLoaders(em, identity),
   seed: seedPolicies,

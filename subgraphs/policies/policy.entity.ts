@@ -5,6 +5,7 @@ export const PolicyLevel = { COUNTY: 'COUNTY', CITY: 'CITY' } as const;
 export type PolicyLevel = (typeof PolicyLevel)[keyof typeof PolicyLevel];
 export const PolicyMode = { NO_APPLICATION: 'NO_APPLICATION', INSTANT: 'INSTANT', COMMITMENT: 'COMMITMENT' } as const;
 export type PolicyMode = (typeof PolicyMode)[keyof typeof PolicyMode];
+export const POLICY_MODE_NAMES: Record<PolicyMode, string> = { NO_APPLICATION: '免申即享', INSTANT: '即申即享', COMMITMENT: '承诺兑现' };
 export const PolicyStatus = { DRAFT: 'DRAFT', CONSULTATION: 'CONSULTATION', PUBLISHED: 'PUBLISHED', SUSPENDED: 'SUSPENDED', EXPIRED: 'EXPIRED', REPEALED: 'REPEALED' } as const;
 export type PolicyStatus = (typeof PolicyStatus)[keyof typeof PolicyStatus];
 /** A version's own state: only DRAFT is editable; PUBLISHED is served; SUPERSEDED was served before. */

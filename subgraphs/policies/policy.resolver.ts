@@ -5,6 +5,8 @@ import { regionCondition, Guard, requireWriter } from '../kit/scope';
 import type { Context } from '../kit/subgraph';
 import { checkPageSize, decodeCursor, encodeCursor } from '../kit/pagination';
 import { SafeText } from '../kit/validation';
+import { emit } from '../kit/events/outbox';
+import { POLICIES_FAMILY, POLICY_PUBLISHED, type PolicyPublishedPayload } from './push/events';
 import { isPolicyOwnerDepartment, SIGN_OFF_DEPARTMENTS, SIGN_OFF_NAMES, signerDepartment, transition } from './lifecycle';
 import { Policy, PolicySignOff, PolicyVersion, SignOffDecision } from './policy.entity';
 import {
@@ -260,6 +262,9 @@ export class PolicyResolver {
       if (policy.status === 'DRAFT' || policy.status === 'CONSULTATION') policy.status = 'PUBLISHED';
       policy.updatedAt = new Date();
       await refreshIndex(em, policy, v);
+      // 精准推送 (push/): the push consumer screens the region and messages who qualifies. Same flush as the change.
+      const payload: PolicyPublishedPayload = { policyId: policy.id, version: v.number, region: policy.regionCode, mode: policy.mode };
+      emit(em, { family: POLICIES_FAMILY, type: POLICY_PUBLISHED, payload, requestId: ctx.requestId, traceId: ctx.traceId });
       await em.flush();
       return (await policyViews(em, ctx.identity, [policy]))[0];
     });

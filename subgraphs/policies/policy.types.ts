@@ -5,13 +5,13 @@ import { echo } from '../../platform/errors';
 import { EnterpriseScale, EnterpriseTag } from '../kit/enterprise-vocabulary';
 import { ConnectionType, PageArgs } from '../kit/pagination';
 import { CalendarDate, IndustryFilter, IntRange, rule, SafeText, unsafeTextProblem } from '../kit/validation';
-import { PolicyLevel, PolicyMode, PolicyStatus, SignOffDecision, VersionState } from './policy.entity';
+import { POLICY_MODE_NAMES, PolicyLevel, PolicyMode, PolicyStatus, SignOffDecision, VersionState } from './policy.entity';
 
 registerEnumType(PolicyLevel, { name: 'PolicyLevel', description: '政策层级：县级、市级（市县按比例分担资金）' });
 registerEnumType(PolicyMode, {
   name: 'PolicyMode',
   description: '兑现方式',
-  valuesConfig: { NO_APPLICATION: { description: '免申即享' }, INSTANT: { description: '即申即享' }, COMMITMENT: { description: '承诺兑现' } },
+  valuesConfig: Object.fromEntries(Object.entries(POLICY_MODE_NAMES).map(([mode, description]) => [mode, { description }])),
 });
 registerEnumType(PolicyStatus, { name: 'PolicyStatus', description: '政策状态：草稿、会签中、已发布、已暂停、已到期、已废止' });
 registerEnumType(VersionState, { name: 'PolicyVersionState', description: '版本状态：草稿、会签中、已发布（当前施行）、已被新版本替代' });

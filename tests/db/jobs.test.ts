@@ -4,6 +4,9 @@ import { AuditCheckpoint } from '../../subgraphs/audit/audit-entry.entity';
 import { appendAuditEvent, verifyChain } from '../../subgraphs/audit/chain';
 import { auditSigner } from '../../subgraphs/audit/signing-key';
 import { startJobs, type JobsRuntime } from '../../subgraphs/kit/jobs';
+import type { Services } from '../../subgraphs/kit/services';
+import type { Config } from '../../platform/config';
+import { testConfig } from '../support/graph';
 import { createLogger } from '../../platform/logger';
 import { describeDb, openTestDatabase, testDriver, type TestDatabase } from '../support/db';
 import { eventually } from '../support/events';
@@ -78,5 +81,25 @@ describeDb(`periodic jobs: the audit chain head is signed on a timer (${testDriv
     expect(runs).toBeGreaterThanOrEqual(3);
     expect(lines.filter((l) => l.includes('job failed'))).toHaveLength(1);
     expect(lines[0]).toContain('"job":"flaky"');
+  });
+
+  test('a job reads its interval from the config and gets the services (graph client, clock)', async () => {
+    const seen: string[] = [];
+    const signals: AbortSignal[] = [];
+    const services = { now: () => new Date('2026-11-26T00:00:00Z') };
+    const configured = {
+      ...auditSubgraph,
+      jobs: [{ name: 'configured', everyMs: (config: Config) => config.push.rescreenIntervalMs / 3600, run: async (_em: unknown, _log: unknown, given: Services) => {
+      seen.push(given.now!().toISOString());
+      signals.push(given.signal!);
+    } }],
+    };
+    const config = testConfig({ PUSH_RESCREEN_INTERVAL: '90' }); // 90 s / 3600 = 25 ms
+    const runtime = startJobs([{ definition: configured, orm: db.orm }], createLogger('silent'), { services, config });
+    await eventually(() => seen.length, (n) => n >= 2);
+    await runtime.stop();
+    expect(seen[0]).toBe('2026-11-26T00:00:00.000Z');
+    expect(signals.every((s) => s.aborted)).toBe(true); // stop() aborts the runs' signal
+    expect(() => startJobs([{ definition: configured, orm: db.orm }], createLogger('silent'))).toThrow(/needs the config/);
   });
 });

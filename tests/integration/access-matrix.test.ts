@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { makeCreditCode } from '../../platform/credit-code';
+import { PolicyMessage } from '../../subgraphs/policies/push';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { describeDb } from '../support/db';
 import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
@@ -12,8 +14,9 @@ import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
  *   allow  — data, no error          deny   — FORBIDDEN        unauth — UNAUTHENTICATED
  *   clear  — the field group unmasked  masked — masked (`masked: true`)
  *   input  — BAD_USER_INPUT (a rule on what was sent, e.g. registering into another region)
+ *   absent — NOT_FOUND (another enterprise's record named by its id: as if it did not exist)
  */
-type Outcome = 'allow' | 'deny' | 'unauth' | 'clear' | 'masked' | 'input';
+type Outcome = 'allow' | 'deny' | 'unauth' | 'clear' | 'masked' | 'input' | 'absent';
 
 const CALLERS = {
   public: null,
@@ -36,6 +39,7 @@ type Caller = keyof typeof CALLERS;
 interface Fixture {
   target: string; // 兴国县 enterprise with a tax profile
   other: string; // 于都县 enterprise
+  message: string; // a policy message (精准推送) to the target
   registration(regionCode: string): Record<string, unknown>;
 }
 
@@ -355,6 +359,20 @@ export const ROWS: Row[] = [
       },
     }),
   ),
+  // 精准推送 (tests/integration/push.test.ts): the enterprise's messages are read like its record;
+  // only the enterprise marks its own read (another enterprise's message id is NOT_FOUND).
+  {
+    name: 'Enterprise.policyMessages',
+    query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { policyMessages { totalCount } } }',
+    variables: (f) => ({ cc: f.target }),
+    expect: readTarget(),
+  },
+  {
+    name: 'markPolicyMessagesRead (the enterprise itself; its own messages only)',
+    query: 'mutation($ids: [ID!]!) { markPolicyMessagesRead(ids: $ids) { id } }',
+    variables: (f) => ({ ids: [f.message] }),
+    expect: { ...everyone('deny'), public: 'unauth', enterpriseSelf: 'allow', enterpriseOther: 'absent' },
+  },
   {
     name: 'signOffPolicy (县发改委, 县财政局, 县行政审批局 of the region)',
     query: 'mutation { signOffPolicy(id: "XG-2026-033", decision: APPROVED) { id } }',
@@ -369,6 +387,7 @@ function outcomeOf(body: { data?: any; errors?: any[] }, row: Row): Outcome | st
   if (code === 'UNAUTHENTICATED') return 'unauth';
   if (code === 'FORBIDDEN') return 'deny';
   if (code === 'BAD_USER_INPUT') return 'input';
+  if (code === 'NOT_FOUND') return 'absent';
   if (code) return `error ${code}: ${errors![0].message}`;
   return row.classify ? row.classify(body.data) : 'allow';
 }
@@ -386,10 +405,16 @@ describeDb('role × operation matrix, through the gateway', () => {
       (await graph.query(`query($r: String) { enterprises(first: 30, filter: { regionCode: $r }) { nodes { creditCode tax { creditRating } } } }`, { r: region }, auditor)).body.data.enterprises.nodes;
     const target = (await nodes('360732')).find((n: any) => n.tax).creditCode;
     const other = (await nodes('360731'))[0].creditCode;
+    // A message to the target, as the push consumer would write it.
+    const message = Object.assign(new PolicyMessage(), {
+      id: randomUUID(), creditCode: target, policyId: 'XG-2026-004', version: 1, kind: 'PUBLISHED', title: '新政策推送：矩阵', body: '矩阵测试', amountFen: null, createdAt: new Date(), readAt: null,
+    });
+    await graph.subgraphs.policies.db.orm.em.fork().insert(PolicyMessage, message);
     let serial = 0;
     fixture = {
       target,
       other,
+      message: message.id,
       registration(regionCode) {
         serial++;
         const body = `MX${String(serial).padStart(6, '0')}`;

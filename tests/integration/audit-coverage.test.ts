@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { buildSchema } from 'graphql';
 import { creditCodeCheckChar } from '../../platform/credit-code';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
+import { PolicyMessage } from '../../subgraphs/policies/push';
 import { describeDb, testDriver } from '../support/db';
 import { eventually } from '../support/events';
 import { startTestGraph, type TestGraph } from '../support/graph';
@@ -52,6 +53,9 @@ const policyGuide = {
   processSteps: ['申报'],
   contact: '0797-5322000',
 };
+// 精准推送: a message to the registered enterprise (written in beforeAll, as the push consumer would), marked read by it.
+const messageId = '3f1c2b9a-5d7e-4c1a-9b2e-7a6d5c4b3a21';
+const markRead = 'mutation($ids: [ID!]!) { markPolicyMessagesRead(ids: $ids) { id readAt } }';
 const createPolicy = 'mutation($input: CreatePolicyInput!) { createPolicyDraft(input: $input) { id } }';
 const updatePolicy = 'mutation($id: String!, $g: PolicyGuideInput!) { updatePolicyDraft(id: $id, guide: $g) { id } }';
 const policyStep = (mutation: string, id: string, args = '') => ({ query: `mutation { ${mutation}(id: "${id}"${args}) { id } }` });
@@ -101,6 +105,11 @@ const ROWS: Record<string, Row> = {
   resumePolicy: { ok: { caller: miit, ...policyStep('resumePolicy', 'XG-2026-001') }, refused: { caller: commerce, ...policyStep('resumePolicy', 'XG-2026-001') } },
   expirePolicy: { ok: { caller: miit, ...policyStep('expirePolicy', 'XG-2026-011') }, refused: { caller: commerce, ...policyStep('expirePolicy', 'XG-2026-011') } },
   repealPolicy: { ok: { caller: miit, ...policyStep('repealPolicy', 'XG-2026-011') }, refused: { caller: commerce, ...policyStep('repealPolicy', 'XG-2026-011') } },
+  markPolicyMessagesRead: {
+    ok: { caller: { role: 'ENTERPRISE', creditCode: registration.creditCode }, query: markRead, variables: { ids: [messageId] } },
+    // Another enterprise: the message is not its own (NOT_FOUND), nothing changes.
+    refused: { caller: { role: 'ENTERPRISE', creditCode: '91360732300673434K' }, query: markRead, variables: { ids: [messageId] } },
+  },
   signAuditCheckpoint: {
     ok: { caller: { role: 'ADMIN', region: '360732' }, query: 'mutation { signAuditCheckpoint { seq } }' },
     refused: { caller: { role: 'AUDITOR' }, query: 'mutation { signAuditCheckpoint { seq } }' },
@@ -120,6 +129,10 @@ describeDb(`every mutation lands in the audit store; a refused one does not (${t
   let graph: TestGraph;
   beforeAll(async () => {
     graph = await startTestGraph();
+    const message = Object.assign(new PolicyMessage(), {
+      id: messageId, creditCode: registration.creditCode, policyId: 'XG-2026-004', version: 1, kind: 'PUBLISHED', title: '新政策推送：审计覆盖', body: '审计覆盖测试', amountFen: 100_000, createdAt: new Date(), readAt: null,
+    });
+    await graph.subgraphs.policies.db.orm.em.fork().insert(PolicyMessage, message);
   });
   afterAll(() => graph?.stop());
 

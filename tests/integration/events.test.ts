@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { connect } from 'nats';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../platform/logger';
@@ -6,7 +7,8 @@ import { startEvents, type EventsRuntime } from '../../subgraphs/kit/events';
 import { DeadLetter, InboxEntry, OutboxEvent, RelayCursor } from '../../subgraphs/kit/events/entities';
 import { emit } from '../../subgraphs/kit/events/outbox';
 import { runInMutationScope } from '../../subgraphs/kit/audit-trail';
-import type { DomainEvent } from '../../subgraphs/kit/events/types';
+import { handleOnce } from '../../subgraphs/kit/events/inbox';
+import type { Consumer, DomainEvent } from '../../subgraphs/kit/events/types';
 import { SinkRecord, sinkConsumer, sinkSubgraph } from '../fixtures/events/sink';
 import { describeDb, openTestDatabase, testDriver, type TestDatabase } from '../support/db';
 import { deleteStreams, eventually, metricValue, NATS_TEST_URL, testEventsConfig } from '../support/events';
@@ -49,6 +51,46 @@ describeDb(`the outbox (${testDriver})`, () => {
     const rows = await em.find(OutboxEvent, {}, { orderBy: { seq: 'asc' } });
     expect(rows.map((r) => r.id)).toEqual([ok.id]);
     expect(rows[0]).toMatchObject({ family: 'test', type: 'test.ping', source: 'outbox_test', requestId: 'r-1', payload: { n: 1 } });
+  });
+});
+
+describeDb(`a consumer's prepare step and services (${testDriver})`, () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(sinkSubgraph('prepare_test'));
+  });
+  afterAll(() => db?.close());
+
+  test('prepare runs outside the transaction with the services, hands its result to handle, and is skipped for a handled event', async () => {
+    const calls: string[] = [];
+    let fail = true;
+    const services = { now: () => new Date('2026-11-26T00:00:00Z') };
+    const consumer: Consumer<number> = {
+      name: 'prepared',
+      families: ['test'],
+      async prepare(em, event, given) {
+        calls.push(`prepare in transaction: ${em.isInTransaction()}, now ${given.now!().toISOString().slice(0, 10)}`);
+        if (fail) throw new Error('the graph did not answer');
+        return (event.payload as { n: number }).n * 10;
+      },
+      async handle(em, event, _services, prepared) {
+        calls.push(`handle in transaction: ${em.isInTransaction()}, prepared ${prepared}`);
+        em.persist(Object.assign(new SinkRecord(), { consumer: 'prepared', eventId: event.id, n: prepared }));
+      },
+    };
+    const event: DomainEvent = { id: randomUUID(), family: 'test', type: 'test.ping', source: 'x', occurredAt: new Date().toISOString(), payload: { n: 7 } };
+    // A failing prepare writes nothing, not even the inbox row: the retry prepares again.
+    await expect(handleOnce(db.orm, consumer as Consumer<unknown>, event, services)).rejects.toThrow('the graph did not answer');
+    expect(await db.orm.em.fork().count(InboxEntry, { consumer: 'prepared' })).toBe(0);
+    fail = false;
+    expect(await handleOnce(db.orm, consumer as Consumer<unknown>, event, services)).toBe('handled');
+    expect(await handleOnce(db.orm, consumer as Consumer<unknown>, event, services)).toBe('skipped');
+    expect(calls).toEqual([
+      'prepare in transaction: false, now 2026-11-26',
+      'prepare in transaction: false, now 2026-11-26',
+      'handle in transaction: true, prepared 70',
+    ]);
+    expect((await sinkRows(db, 'prepared')).map((r) => r.n)).toEqual([70]);
   });
 });
 

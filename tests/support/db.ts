@@ -23,12 +23,12 @@ export interface TestDatabase {
  * A fresh, migrated database for one subgraph: SQLite in memory, or a new PostgreSQL database
  * dropped afterwards. Every SQL statement is recorded so tests can count them.
  */
-export async function openTestDatabase(definition: SubgraphDefinition<any>, options: { demo?: boolean } = {}): Promise<TestDatabase> {
+export async function openTestDatabase(definition: SubgraphDefinition<any>, options: { demo?: boolean; demoEnterprises?: number } = {}): Promise<TestDatabase> {
   const statements: string[] = [];
   const onStatement = (sql: string) => statements.push(sql);
   if (testDriver === 'postgresql') {
     const scratch = await createScratchDatabase(adminUrl, `test_${definition.name}`);
-    const orm = await openDatabase(definition, { dataDir: 'data', databaseUrl: scratch.url }, { databaseUrl: scratch.url, onStatement, demo: options.demo });
+    const orm = await openDatabase(definition, { dataDir: 'data', databaseUrl: scratch.url }, { databaseUrl: scratch.url, onStatement, demo: options.demo, demoEnterprises: options.demoEnterprises });
     return {
       orm,
       statements,
@@ -38,6 +38,6 @@ export async function openTestDatabase(definition: SubgraphDefinition<any>, opti
       },
     };
   }
-  const orm = await openDatabase(definition, { dataDir: 'data' }, { sqlitePath: ':memory:', onStatement, demo: options.demo });
+  const orm = await openDatabase(definition, { dataDir: 'data' }, { sqlitePath: ':memory:', onStatement, demo: options.demo, demoEnterprises: options.demoEnterprises });
   return { orm, statements, close: () => orm.close(true) };
 }

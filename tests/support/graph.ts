@@ -11,6 +11,8 @@ import { createIdentitySigner, type Identity, type IdentitySigner } from '../../
 import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { subgraphs } from '../../subgraphs/registry';
 import { startEvents, type EventsRuntime } from '../../subgraphs/kit/events';
+import { graphClientFromConfig } from '../../subgraphs/kit/graph-client';
+import type { Services } from '../../subgraphs/kit/services';
 import { openTestDatabase, type TestDatabase } from './db';
 
 export interface RunningSubgraph {
@@ -24,6 +26,8 @@ export interface TestGraph {
   gateway: Gateway;
   gatewayUrl: string;
   subgraphs: Record<string, RunningSubgraph>;
+  /** What the subgraphs' consumers and jobs get: the graph client for this graph's gateway (run a job with it). */
+  services: Services;
   /** The event relays of every subgraph (in-process, or NATS with NATS_URL in `env`). */
   events: EventsRuntime;
   /** Stops the relays (as a crash or an outage of the consumers would) … */
@@ -75,7 +79,15 @@ export async function postGraphql(url: string, body: unknown, headers: Record<st
  * a port of its own, and the gateway over HTTP in front, serving a copy of the committed supergraph.
  */
 export async function startTestGraph(
-  options: { env?: Record<string, string>; demo?: boolean; log?: (service: string) => Logger; /** every subgraph logs here (tests read what is logged) */ subgraphLog?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    demo?: boolean;
+    log?: (service: string) => Logger;
+    /** every subgraph logs here (tests read what is logged) */
+    subgraphLog?: Logger;
+    /** The clock of the subgraphs' consumers and jobs (services.now); default the system's. */
+    now?: () => Date;
+  } = {},
 ): Promise<TestGraph> {
   const dir = mkdtempSync(join(tmpdir(), 'qinqing-graph-'));
   const supergraphPath = join(dir, 'supergraph.graphql');
@@ -84,25 +96,29 @@ export async function startTestGraph(
   const config = testConfig({ SUPERGRAPH_PATH: supergraphPath, SUBGRAPH_TAX_TIMEOUT_MS: '800', ...options.env });
   const running: Record<string, RunningSubgraph> = {};
   for (const definition of subgraphs) {
-    const db = await openTestDatabase(definition, { demo: options.demo ?? true });
+    const db = await openTestDatabase(definition, { demo: options.demo ?? true, demoEnterprises: config.demoEnterprises });
     const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name) ?? options.subgraphLog?.child({ service: definition.name }));
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
-  const eventsLog = options.subgraphLog?.child({ service: 'events' }) ?? options.log?.('events') ?? createLogger(config.logLevel, { service: 'events' });
-  const runEvents = () =>
-    startEvents(
-      subgraphs.map((s) => ({ definition: s, orm: running[s.name].db.orm, registry: running[s.name].server.metrics.registry })),
-      config.events,
-      eventsLog,
-    );
-  let events = await runEvents();
   const gateway = await createGateway(config, {
     serviceUrls: Object.fromEntries(subgraphs.map((s) => [s.name, running[s.name].http.url])),
     supergraphPollMs: 100,
     log: options.log?.('gateway'),
   });
   const http = await gateway.listen(0, '127.0.0.1');
+  // The subgraphs' consumers and jobs call this gateway (as main.ts's do theirs), minting tokens with the test secret.
+  const services: Services = { graph: graphClientFromConfig(config, http.url), now: options.now };
+  const eventsLog = options.subgraphLog?.child({ service: 'events' }) ?? options.log?.('events') ?? createLogger(config.logLevel, { service: 'events' });
+  const runEvents = () =>
+    startEvents(
+      subgraphs.map((s) => ({ definition: s, orm: running[s.name].db.orm, registry: running[s.name].server.metrics.registry })),
+      config.events,
+      eventsLog,
+      services,
+    );
+  let events = await runEvents();
   return {
+    services,
     config,
     gateway,
     gatewayUrl: http.url,

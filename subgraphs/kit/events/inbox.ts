@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import { outsideMutationScope } from '../audit-trail';
 import { asWork } from './background';
 import { DeadLetter, InboxEntry } from './entities';
+import type { Services } from '../services';
 import type { Consumer, DomainEvent } from './types';
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -12,9 +13,15 @@ export const DEFAULT_MAX_ATTEMPTS = 5;
  * already there is skipped. Returns 'skipped' for a duplicate; throws what the handler threw.
  * Outside any mutation scope: a consumer's writes are no mutation and make no audit events.
  */
-export function handleOnce(orm: MikroORM, consumer: Consumer, event: DomainEvent): Promise<'handled' | 'skipped'> {
-  return outsideMutationScope(() => asWork(() =>
-    orm.em.fork().transactional(async (em) => {
+export function handleOnce(orm: MikroORM, consumer: Consumer<unknown>, event: DomainEvent, services: Services = {}): Promise<'handled' | 'skipped'> {
+  return outsideMutationScope(() => asWork(async () => {
+    let prepared: unknown;
+    if (consumer.prepare) {
+      // Only reads, outside the transaction; the inbox is asked first so a duplicate costs no preparation.
+      if (await orm.em.fork().findOne(InboxEntry, { consumer: consumer.name, eventId: event.id })) return 'skipped' as const;
+      prepared = await consumer.prepare(orm.em.fork(), event, services);
+    }
+    return orm.em.fork().transactional(async (em) => {
       const seen = await em.findOne(InboxEntry, { consumer: consumer.name, eventId: event.id });
       if (seen) return 'skipped' as const;
       const entry = new InboxEntry();
@@ -24,14 +31,14 @@ export function handleOnce(orm: MikroORM, consumer: Consumer, event: DomainEvent
       em.persist(entry);
       // Inserted first: a concurrent second delivery fails on the key and is retried, then skipped.
       await em.flush();
-      await consumer.handle(em, event);
+      await consumer.handle(em, event, services, prepared);
       return 'handled' as const;
-    })),
-  );
+    });
+  }));
 }
 
 /** Keeps an event a consumer gave up on, in the consumer's database; idempotent. */
-export async function storeDeadLetter(orm: MikroORM, consumer: Consumer, event: DomainEvent, attempts: number, error: unknown): Promise<void> {
+export async function storeDeadLetter(orm: MikroORM, consumer: Consumer<unknown>, event: DomainEvent, attempts: number, error: unknown): Promise<void> {
   await outsideMutationScope(() => asWork(() =>
     orm.em.fork().transactional(async (em) => {
       if (await em.findOne(DeadLetter, { consumer: consumer.name, eventId: event.id })) return;

@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../../platform/config';
 import { createLogger, type Logger } from '../../../platform/logger';
+import type { Services } from '../services';
 import type { SubgraphDefinition } from '../subgraph';
 import { eventMetrics } from './metrics';
 import { startNatsRelay } from './nats';
@@ -32,10 +33,16 @@ export interface EventsRuntime {
  * one's consumers are fed — in-process by default, through NATS JetStream when `natsUrl` is set.
  * main.ts and the test graph both call this; see docs/events.md.
  */
-export async function startEvents(subgraphs: EventsSubgraph[], config: EventsConfig, log: Logger = createLogger('info', { service: 'events' })): Promise<EventsRuntime> {
+export async function startEvents(
+  subgraphs: EventsSubgraph[],
+  config: EventsConfig,
+  log: Logger = createLogger('info', { service: 'events' }),
+  /** What consumers may use besides their database (the graph client): kit/services.ts. */
+  services: Services = {},
+): Promise<EventsRuntime> {
   const producers: ProducerNode[] = subgraphs.map((s) => ({ name: s.definition.name, orm: s.orm, metrics: eventMetrics(s.registry) }));
   const consumers: ConsumerNode[] = subgraphs.flatMap((s) =>
-    (s.definition.consumers ?? []).map((consumer) => ({ subgraph: s.definition.name, consumer, orm: s.orm, metrics: eventMetrics(s.registry) })),
+    (s.definition.consumers ?? []).map((consumer) => ({ subgraph: s.definition.name, consumer, orm: s.orm, metrics: eventMetrics(s.registry), services })),
   );
   const names = consumers.map((c) => c.consumer.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);

@@ -121,7 +121,7 @@ export async function startNatsRelay(producers: ProducerNode[], consumers: Consu
       return;
     }
     try {
-      const outcome = await handleOnce(node.orm, consumer, event);
+      const outcome = await handleOnce(node.orm, consumer, event, node.services);
       node.metrics[outcome === 'handled' ? 'delivered' : 'duplicates'].inc({ consumer: consumer.name });
       await msg.ackAck().catch(() => msg.ack());
     } catch (error) {

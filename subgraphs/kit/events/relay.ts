@@ -6,6 +6,7 @@ import { Delivery, OutboxEvent, RelayCursor } from './entities';
 import { backoffMs, DEFAULT_MAX_ATTEMPTS, describe, handleOnce, storeDeadLetter } from './inbox';
 import type { EventMetrics } from './metrics';
 import { eventOf, outboxSignal } from './outbox';
+import type { Services } from '../services';
 import type { Consumer } from './types';
 
 /**
@@ -30,9 +31,11 @@ export interface ProducerNode {
 }
 export interface ConsumerNode {
   subgraph: string;
-  consumer: Consumer;
+  consumer: Consumer<unknown>;
   orm: MikroORM;
   metrics: EventMetrics;
+  /** Handed to the consumer (the graph client, the clock). */
+  services: Services;
 }
 export interface RelayOptions {
   pollMs: number;
@@ -57,7 +60,7 @@ export function startInProcessRelay(producers: ProducerNode[], consumers: Consum
     const cursors = new Map<string, number>();
     let wake: NodeJS.Timeout | undefined;
 
-    const cursorOf = async (consumer: Consumer): Promise<number> => {
+    const cursorOf = async (consumer: Consumer<unknown>): Promise<number> => {
       let position = cursors.get(consumer.name);
       if (position === undefined) {
         const row = await producer.orm.em.fork().findOne(RelayCursor, { consumer: consumer.name });
@@ -102,7 +105,7 @@ export function startInProcessRelay(producers: ProducerNode[], consumers: Consum
           } else if (state?.state !== 'DONE' && state?.state !== 'DEAD') {
             const event = eventOf(row);
             try {
-              const outcome = await handleOnce(node.orm, consumer, event);
+              const outcome = await handleOnce(node.orm, consumer, event, node.services);
               node.metrics[outcome === 'handled' ? 'delivered' : 'duplicates'].inc({ consumer: consumer.name });
               if (blocked || state) await saveDelivery(em, state, consumer.name, row, blocked ? 'DONE' : undefined);
             } catch (error) {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Role } from '../../../platform/identity';
+import type { Services } from '../services';
 
 /**
  * One fact a subgraph publishes, written to its outbox in the transaction of the change it
@@ -31,7 +32,7 @@ export interface EventInput<P = Record<string, unknown>> {
 }
 
 /** A subgraph's reader of events (SubgraphDefinition.consumers). */
-export interface Consumer {
+export interface Consumer<P = undefined> {
   /** Durable consumer name, unique in the graph, e.g. 'audit-store'. */
   name: string;
   /** The families (streams) it reads. */
@@ -39,10 +40,17 @@ export interface Consumer {
   /** Deliveries before the event goes to the dead letters (default 5). */
   maxAttempts?: number;
   /**
+   * Optional work before the transaction, e.g. a query to the graph that takes seconds: a
+   * transaction must not stay open (on SQLite: hold the one connection) while it waits. Runs on a
+   * fresh EntityManager outside any transaction, and not for an event already in the inbox; what
+   * it returns is handed to `handle`. It may run again on a retry: it must only read.
+   */
+  prepare?(em: EntityManager, event: DomainEvent, services: Services): Promise<P>;
+  /**
    * Runs inside a transaction on the consumer subgraph's own database, together with the inbox
    * insert of (consumer, event.id): an event already in the inbox is skipped (idempotent).
    */
-  handle(em: EntityManager, event: DomainEvent): Promise<void>;
+  handle(em: EntityManager, event: DomainEvent, services: Services, prepared: P): Promise<void>;
 }
 
 /** Who did or read something, as the events carry it. */

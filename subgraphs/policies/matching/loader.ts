@@ -1,10 +1,13 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type DataLoader from 'dataloader';
 import type { Identity } from '../../../platform/identity';
 import type { AmountRule, Condition } from '../conditions';
 import { Policy } from '../policy.entity';
 import { policyViews } from '../policy.service';
 import type { PolicyView } from '../policy.types';
 import type { PublishedPolicy } from './match';
+import { policyMessagesLoader } from '../push/loader';
+import type { PolicyMessage } from '../push/policy-message.entity';
 
 export interface PublishedCatalog {
   policies: PublishedPolicy[];
@@ -35,6 +38,11 @@ async function load(em: EntityManager, identity: Identity): Promise<PublishedCat
 
 export interface PoliciesLoaders {
   publishedCatalog: () => Promise<PublishedCatalog>;
+  /** 精准推送: an enterprise's messages, newest first (push/loader.ts). */
+  policyMessages: DataLoader<string, PolicyMessage[]>;
 }
 
-export const createPoliciesLoaders = (em: EntityManager, identity: Identity): PoliciesLoaders => ({ publishedCatalog: publishedCatalogLoader(em, identity) });
+export const createPoliciesLoaders = (em: EntityManager, identity: Identity): PoliciesLoaders => ({
+  publishedCatalog: publishedCatalogLoader(em, identity),
+  policyMessages: policyMessagesLoader(em),
+});

@@ -1,0 +1,17 @@
+import type { GraphClient } from './graph-client';
+
+/**
+ * What a subgraph's background work (event consumers, jobs) may use besides its own database,
+ * handed in by whoever starts it (main.ts, the test graph): no module-level globals.
+ */
+export interface Services {
+  /** The graph (gateway) as a client; absent when the process has no URL or no way to authenticate (kit/graph-client.ts). */
+  graph?: GraphClient;
+  /** The clock; tests set it. Unset: the system clock. */
+  now?: () => Date;
+  /** Aborted when the process stops (kit/jobs.ts): long work ends at its next step instead of holding the shutdown. */
+  signal?: AbortSignal;
+}
+
+/** The time background work acts at: the services' clock, else the system's. */
+export const nowOf = (services: Services): Date => services.now?.() ?? new Date();

@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAuthenticator } from '../../gateway/auth';
+import { loadConfig } from '../../platform/config';
+import { decodePurpose } from '../../platform/purpose';
+import { createGraphClient, graphClientFromConfig, GraphRequestError, SERVICE_SUBJECT } from '../../subgraphs/kit/graph-client';
+
+/**
+ * The graph client's token paths and error handling, against a local HTTP endpoint that checks the
+ * bearer token as the gateway does (createAuthenticator) and answers what the test asks.
+ */
+const jwt = { secret: 's'.repeat(40), issuer: 'qinqing-hub', audience: 'qinqing-hub', maxLifetimeSeconds: 12 * 3600 };
+
+describe('the graph client of background work', () => {
+  let server: Server;
+  let url: string;
+  const seen: { authorization?: string; purpose?: string; body: any }[] = [];
+  let answer: (req: IncomingMessage) => { status: number; body: string; delayMs?: number } = () => ({ status: 200, body: JSON.stringify({ data: { ok: true } }) });
+
+  beforeAll(async () => {
+    server = createServer(async (req, res) => {
+      let text = '';
+      for await (const chunk of req) text += chunk;
+      seen.push({ authorization: req.headers.authorization, purpose: req.headers['x-qinqing-purpose'] as string, body: JSON.parse(text) });
+      const { status, body, delayMs } = answer(req);
+      setTimeout(() => res.writeHead(status, { 'content-type': 'application/json' }).end(body), delayMs ?? 0).unref();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  beforeEach(() => {
+    seen.length = 0;
+    answer = () => ({ status: 200, body: JSON.stringify({ data: { ok: true } }) });
+  });
+
+  test('with the dev/test secret it mints a short-lived ADMIN token for the region asked, which the gateway accepts', async () => {
+    const client = createGraphClient({ url, timeoutMs: 5_000, jwt })!;
+    expect(await client.request('{ ok }', {}, { purpose: '政策精准推送：XG-2026-040', region: '360732' })).toEqual({ ok: true });
+    await client.request('{ ok }', { a: 1 }, { purpose: '政策精准推送：XG-2026-040', region: '360700' });
+    const authenticate = await createAuthenticator(jwt);
+    const [county, city] = await Promise.all(seen.map((s) => authenticate(s.authorization)));
+    expect(county).toMatchObject({ role: 'ADMIN', region: '360732', subject: SERVICE_SUBJECT });
+    expect(city).toMatchObject({ role: 'ADMIN', region: '360700', subject: SERVICE_SUBJECT });
+    // The purpose travels percent-encoded, as the gateway expects; the body is the operation.
+    expect(decodePurpose(seen[0].purpose).purpose).toBe('政策精准推送：XG-2026-040');
+    expect(seen[1].body).toEqual({ query: '{ ok }', variables: { a: 1 } });
+    // Minted once per region and reused while it lives (5 minutes).
+    await client.request('{ ok }', {}, { purpose: 'p', region: '360732' });
+    expect(seen[2].authorization).toBe(seen[0].authorization);
+    const claims = JSON.parse(Buffer.from(seen[0].authorization!.split('.')[1], 'base64url').toString());
+    expect(claims.exp - claims.iat).toBe(300);
+  });
+
+  test('a token file is read on every call (the deployment rotates it) and wins over the secret', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'graph-token-')), 'token');
+    writeFileSync(file, 'first-token\n');
+    const client = createGraphClient({ url, timeoutMs: 5_000, tokenFile: file, jwt })!;
+    await client.request('{ ok }', {}, { purpose: 'p', region: '360732' });
+    writeFileSync(file, 'second-token');
+    await client.request('{ ok }', {}, { purpose: 'p', region: '360732' });
+    expect(seen.map((s) => s.authorization)).toEqual(['Bearer first-token', 'Bearer second-token']);
+    writeFileSync(file, '  \n');
+    await expect(client.request('{ ok }', {}, { purpose: 'p', region: '360732' })).rejects.toMatchObject({ codes: ['NO_TOKEN'] });
+  });
+
+  test('no token file and no secret (or production without a file): no client', () => {
+    expect(createGraphClient({ url, timeoutMs: 5_000 })).toBeUndefined();
+    const dataDir = mkdtempSync(join(tmpdir(), 'graph-config-'));
+    const base = { DATA_DIR: dataDir, GRAPH_URL: url };
+    // Outside production the dev secret mints; GRAPH_URL unset falls back to the gateway the process started.
+    expect(graphClientFromConfig(loadConfig({ ...base, JWT_SECRET: jwt.secret }))).toBeDefined();
+    expect(graphClientFromConfig(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: jwt.secret }))).toBeUndefined();
+    expect(graphClientFromConfig(loadConfig({ DATA_DIR: dataDir, JWT_SECRET: jwt.secret }), url)).toBeDefined();
+    // A subgraph started alone has no secret unless given one.
+    expect(graphClientFromConfig(loadConfig(base, 'subgraph'))).toBeUndefined();
+    const production = { ...base, NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/q', JWT_SECRET: jwt.secret, GATEWAY_PUBLIC_KEY: undefined, GATEWAY_JWKS_URL: 'https://gw.example/.well-known/jwks.json' };
+    expect(graphClientFromConfig(loadConfig(production, 'subgraph'))).toBeUndefined();
+    expect(graphClientFromConfig(loadConfig({ ...production, GRAPH_SERVICE_TOKEN_FILE: '/run/secrets/graph-token' }, 'subgraph'))).toBeDefined();
+    expect(loadConfig(base).graph).toEqual({ url, timeoutMs: 120_000 });
+    expect(loadConfig(base).push.rescreenIntervalMs).toBe(24 * 3600 * 1000);
+    expect(() => loadConfig({ ...base, PUSH_RESCREEN_INTERVAL: '30d' })).toThrow(/PUSH_RESCREEN_INTERVAL/);
+  });
+
+  test('GraphQL errors, a non-GraphQL answer and the timeout are thrown with their codes', async () => {
+    const client = createGraphClient({ url, timeoutMs: 300, jwt })!;
+    const failure = (p: Promise<unknown>) => p.then(() => undefined, (e) => e as GraphRequestError);
+    answer = () => ({ status: 200, body: JSON.stringify({ data: null, errors: [{ message: '无权访问', extensions: { code: 'FORBIDDEN' } }, { message: 'x', extensions: { code: 'BAD_USER_INPUT' } }] }) });
+    const refused = await failure(client.request('{ ok }', {}, { purpose: 'p', region: '360732' }));
+    expect(refused).toBeInstanceOf(GraphRequestError);
+    expect(refused).toMatchObject({ codes: ['FORBIDDEN', 'BAD_USER_INPUT'], status: 200 });
+    expect(refused!.message).toContain('FORBIDDEN: 无权访问');
+    answer = () => ({ status: 502, body: '<html>bad gateway</html>' });
+    expect(await failure(client.request('{ ok }', {}, { purpose: 'p', region: '360732' }))).toMatchObject({ codes: ['HTTP_502'], status: 502 });
+    answer = () => ({ status: 200, body: JSON.stringify({ data: { ok: true } }), delayMs: 2_000 });
+    expect(await failure(client.request('{ ok }', {}, { purpose: 'p', region: '360732' }))).toMatchObject({ codes: ['TIMEOUT'] });
+  });
+});
