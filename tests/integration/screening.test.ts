@@ -191,6 +191,9 @@ describeDb('screening a policy over a whole region, through the gateway', () => 
     expect(tax.creditRating[0]).toBe('B');
     expect(tax.creditRating[1]).toBeNull();
     expect(tax.revenueFen[1]).toBeNull();
+    // A member that is not even shaped like a credit code is refused, not looked up.
+    const bad = { ...body, variables: { r: [{ ...body.variables.r[0], members: { creditCode: ["9136073230067343'; --"] } }] } };
+    expect((await postGraphql(graph.subgraphs.tax.http.url, bad, { 'x-qinqing-identity': identity })).body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     // Without the gateway's signature nothing is read at all, and a big body is not even read:
     // only the gateway may send a subgraph more than a client may send the gateway.
     expect((await postGraphql(graph.subgraphs.tax.http.url, body)).status).toBe(401);
