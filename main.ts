@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     log.info('events started', { transport: events.transport, subgraphs: opened.map((r) => r.definition.name) });
     // Each subgraph's periodic jobs (kit/jobs.ts), stopped with the relays.
     const { startJobs } = await import('./subgraphs/kit/jobs');
-    const jobs = startJobs(opened, createLogger(config.logLevel, { service: 'jobs' }));
+    const jobs = startJobs(opened, createLogger(config.logLevel, { service: 'jobs' }), config);
     pieces.splice(pieces.findIndex((p) => p.kind === 'events'), 0, { kind: 'events', drain: () => jobs.stop(), force: () => undefined });
     if (piece && events.transport === 'in-process') {
       log.warn('events: the in-process relay reaches only consumers in this process; pieces started apart need NATS_URL (docs/events.md)');

@@ -100,6 +100,9 @@ const EnvSchema = z.object({
   EVENTS_MAX_ATTEMPTS: positiveInt.default(5),
   EVENTS_RETRY_BASE_MS: positiveInt.default(1000),
   NATS_ACK_WAIT_MS: positiveInt.default(30_000),
+  // --- periodic jobs (subgraphs/kit/jobs.ts) ---
+  /** How often the policies subgraph expires policies whose application window has ended. */
+  POLICY_EXPIRY_INTERVAL: durationSeconds.default(3600),
 });
 
 /**
@@ -236,6 +239,8 @@ export interface Config {
   /** SIGTERM/SIGINT: drain, close the database, exit 0 within this; past it exit 1. */
   shutdownTimeoutMs: number;
   http: HttpLimits;
+  /** Between runs of the policies subgraph's `expire` job (POLICY_EXPIRY_INTERVAL). */
+  policyExpiryIntervalMs: number;
   /** The event relays (subgraphs/kit/events). */
   events: {
     natsUrl?: string;
@@ -387,6 +392,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     http,
+    policyExpiryIntervalMs: e.POLICY_EXPIRY_INTERVAL * 1000,
     events: {
       natsUrl: e.NATS_URL,
       streamPrefix: e.NATS_STREAM_PREFIX,

@@ -2,6 +2,7 @@ import { parseCreditCode } from '../../platform/credit-code';
 import { echo, invalidInput } from '../../platform/errors';
 import { defineSubgraph, type Context } from '../kit/subgraph';
 import { seedPolicies } from './demo/seed';
+import { policyExpiryJob } from './expiry';
 import { createPoliciesLoaders, EnterpriseEligiblePoliciesResolver, MatchingEnterprise, type PoliciesLoaders } from './matching';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { Policy, PolicySearchTerm, PolicySignOff, PolicyVersion } from './policy.entity';
@@ -22,6 +23,8 @@ export const policiesSubgraph = defineSubgraph<PoliciesLoaders>({
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em, identity) => createPoliciesLoaders(em, identity),
   seed: seedPolicies,
+  // A policy whose application window has ended expires by itself (docs/policies.md, "Expiry").
+  jobs: [policyExpiryJob()],
   referenceResolvers: {
     // The policy calculator's Enterprise: the representation carries the required indicators.
     Enterprise: {
