@@ -2,16 +2,13 @@ import type { EntityManager } from '@mikro-orm/core';
 import { runAsSystem, type SystemIdentity } from '../kit/audit-trail';
 import { toChinaDate } from '../kit/calendar';
 import type { Job } from '../kit/jobs';
-import { transition } from './lifecycle';
+import { transition, windowEndedBefore } from './lifecycle';
 import { Policy, PolicyVersion } from './policy.entity';
 import { stepPolicy, versionId } from './policy.service';
 
 /** The system actor of the `expire` job, in the audit trail. */
 export const EXPIRY_SUBJECT = 'system:policies-expire';
 const EXPIRE = 'expirePolicy';
-
-/** Whether an application window that ends on `windowEnd` has ended before `day` (both YYYY-MM-DD; no end: never). */
-export const windowEndedBefore = (windowEnd: string | null | undefined, day: string): boolean => !!windowEnd && windowEnd < day;
 
 export const expiryReason = (windowEnd: string) => `申报期已于 ${windowEnd} 结束，系统自动到期`;
 
