@@ -164,7 +164,7 @@ function isConnection(type: GraphQLNamedType | undefined): boolean {
  * them), and the policy calculator's entries (computed from the published catalog, loaded once
  * per request). Their inner lists are short and cost no fetch of their own.
  */
-export const FLAT_COST_TYPES: ReadonlySet<string> = new Set(['SourceFindings', 'JointAuditVerdict', 'EligiblePolicy']);
+export const FLAT_COST_TYPES: ReadonlySet<string> = new Set(['SourceFindings', 'JointAuditVerdict', 'EligiblePolicy', 'ScreeningEntryView']);
 
 /** The cost model of the header, as a graphql-query-complexity estimator. */
 export function costEstimator(defaultListSize: number): ComplexityEstimator {

@@ -8,6 +8,7 @@ import { DepartmentResolver, RegionResolver } from './directory.resolver';
 import { Department, Region } from './directory.entity';
 import { Enterprise } from './enterprise.entity';
 import { EnterpriseResolver } from './enterprise.resolver';
+import { EnterprisePopulationResolver, resolvePopulationReference } from './population.resolver';
 import { createEnterpriseLoaders, type EnterpriseLoaders } from './loaders';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 
@@ -27,7 +28,7 @@ export const enterprisesSubgraph = defineSubgraph<EnterpriseLoaders>({
   name: 'enterprises',
   owner: '县市场监管局（企业登记）/ 县行政审批局（平台目录）',
   department: 'SAMR',
-  resolvers: [EnterpriseResolver, DepartmentResolver, RegionResolver],
+  resolvers: [EnterpriseResolver, DepartmentResolver, RegionResolver, EnterprisePopulationResolver],
   entities: [Enterprise, Department, Region],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createEnterpriseLoaders(em),
@@ -45,6 +46,7 @@ export const enterprisesSubgraph = defineSubgraph<EnterpriseLoaders>({
         return enterprise;
       },
     },
+    EnterprisePopulation: { __resolveReference: resolvePopulationReference },
     Department: {
       __resolveReference: (reference: { code: unknown }, ctx: Ctx) => ctx.loaders.department.load(referenceKey(reference.code, 'code', (k) => k.length <= 20)),
     },

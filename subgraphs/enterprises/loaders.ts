@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { entityLoader } from '../kit/loaders';
+import { populationLoader } from './population.resolver';
 import { Department, Region } from './directory.entity';
 import { Enterprise } from './enterprise.entity';
 
@@ -8,6 +10,7 @@ export function createEnterpriseLoaders(em: EntityManager) {
     enterprise: entityLoader(em, Enterprise, 'creditCode'),
     region: entityLoader(em, Region, 'code'),
     department: entityLoader(em, Department, 'code'),
+    population: populationLoader(em as SqlEntityManager),
   };
 }
 export type EnterpriseLoaders = ReturnType<typeof createEnterpriseLoaders>;

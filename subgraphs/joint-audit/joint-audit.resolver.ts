@@ -1,10 +1,10 @@
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { echo, forbidden, invalidInput, type FieldProblem } from '../../platform/errors';
+import { forbidden, invalidInput, type FieldProblem } from '../../platform/errors';
 import { regionCovers, type Identity, type Role } from '../../platform/identity';
 import { toChinaDate } from '../kit/calendar';
 import { assertCanReadEnterpriseKey, Guard, requireAuthenticated, requireWriter } from '../kit/scope';
 import type { Context } from '../kit/subgraph';
-import { rule } from '../kit/validation';
+import { CalendarDate, rule } from '../kit/validation';
 import { EnterpriseReference } from './enterprise.reference';
 import {
   JointAuditRule,
@@ -39,22 +39,7 @@ function assertRuleWriter(identity: Identity): void {
 
 const PolicyCode = () => rule('policyCode', (value) => (typeof value === 'string' ? policyCodeProblem(value) : '政策编号应为文本'));
 
-const isCalendarDate = (value: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-};
 
-/** A real date, not after today in China (a verdict about the future would be a guess). */
-const AsOfDate = () =>
-  rule('asOf', (value) => {
-    if (typeof value !== 'string' || !isCalendarDate(value)) {
-      return `核查日期应为 YYYY-MM-DD 格式的有效日期，收到“${echo(value)}”`;
-    }
-    if (value < '2000-01-01') return '核查日期不能早于 2000-01-01';
-    if (value > toChinaDate(new Date())) return '核查日期不能晚于今天（北京时间）';
-    return undefined;
-  });
 
 @ArgsType()
 class JointAuditArgs {
@@ -63,7 +48,7 @@ class JointAuditArgs {
   policyCode!: string;
 
   @Field(() => String, { nullable: true, description: '核查日期 YYYY-MM-DD，默认今天（北京时间）' })
-  @AsOfDate()
+  @CalendarDate({ label: '核查日期', min: '2000-01-01' })
   asOf?: string | null;
 }
 

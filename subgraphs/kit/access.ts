@@ -13,12 +13,18 @@ import type { Context } from './subgraph';
 export interface AccessEntry {
   what: string;
   enterprises: string[];
+  /**
+   * A bulk read of every enterprise of a region (screening) names the region instead of 100,000
+   * credit codes: one event stays small enough for any transport and the audit store.
+   */
+  region?: string;
   unmasked?: string[];
   purpose?: string;
 }
 
 interface Pending {
   what: string;
+  region?: string;
   purpose?: string;
   enterprises: Set<string>;
   unmasked: Set<string>;
@@ -31,9 +37,9 @@ export function recordAccess(ctx: Context<any>, entry: AccessEntry): void {
   let buffer = buffers.get(ctx);
   if (!buffer) buffers.set(ctx, (buffer = new Map()));
   const purpose = entry.purpose ?? ctx.purpose;
-  const key = `${entry.what}\n${purpose ?? ''}`;
+  const key = `${entry.what}\n${purpose ?? ''}\n${entry.region ?? ''}`;
   let pending = buffer.get(key);
-  if (!pending) buffer.set(key, (pending = { what: entry.what, purpose, enterprises: new Set(), unmasked: new Set() }));
+  if (!pending) buffer.set(key, (pending = { what: entry.what, region: entry.region, purpose, enterprises: new Set(), unmasked: new Set() }));
   for (const code of entry.enterprises) pending.enterprises.add(code);
   for (const field of entry.unmasked ?? []) pending.unmasked.add(field);
 }
@@ -52,6 +58,7 @@ function takeAccessEvents(ctx: Context<any>, producer: Producer) {
       unmasked: [...p.unmasked].sort(),
     };
     if (p.purpose) payload.purpose = p.purpose;
+    if (p.region) payload.region = p.region;
     if (producer.department) payload.ownerDepartment = producer.department;
     return outboxRow(newEvent(producer.subgraph, { family: ACCESS_FAMILY, type: ACCESS_READ, payload, requestId: ctx.requestId, traceId: ctx.traceId }));
   });

@@ -1,5 +1,6 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { echo } from '../../platform/errors';
+import { toChinaDate } from './calendar';
 import { isIndustryCode } from './industry';
 import { residentIdProblem } from './resident-id';
 
@@ -77,13 +78,11 @@ export function SafeText({ label, max, min = 1 }: SafeTextOptions) {
   });
 }
 
-export const todayIso = () => new Date().toISOString().slice(0, 10);
-
 export interface CalendarDateOptions {
   label: string;
   /** Earliest plausible date, YYYY-MM-DD. */
   min: string;
-  /** Latest plausible date, YYYY-MM-DD; default today. */
+  /** Latest plausible date, YYYY-MM-DD; default today in China (an as-of date after it would be a guess). */
   max?: string;
 }
 
@@ -97,9 +96,9 @@ const isCalendarDate = (value: string) => {
 export function CalendarDate({ label, min, max }: CalendarDateOptions) {
   return rule('calendarDate', (value) => {
     if (typeof value !== 'string' || !isCalendarDate(value)) return `${label}应为 YYYY-MM-DD 格式的有效日期，收到“${echo(value)}”`;
-    const latest = max ?? todayIso();
+    const latest = max ?? toChinaDate(new Date());
     if (value < min) return `${label}不能早于 ${min}`;
-    if (value > latest) return max ? `${label}不能晚于 ${latest}` : `${label}不能晚于今天`;
+    if (value > latest) return max ? `${label}不能晚于 ${latest}` : `${label}不能晚于今天（北京时间）`;
     return undefined;
   });
 }

@@ -3,7 +3,8 @@ import { echo, invalidInput } from '../../platform/errors';
 import { defineSubgraph, type Context } from '../kit/subgraph';
 import { seedPolicies } from './demo/seed';
 import { policyExpiryJob } from './expiry';
-import { createPoliciesLoaders, EnterpriseEligiblePoliciesResolver, MatchingEnterprise, type PoliciesLoaders } from './matching';
+import { createPoliciesLoaders, EnterpriseEligiblePoliciesResolver, MatchingEnterprise, PolicyScreeningResolver, PopulationScreeningResolver, ScreeningPopulation, type PoliciesLoaders } from './matching';
+import { parsePopulationRegion } from '../kit/population';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { Policy, PolicySearchTerm, PolicySignOff, PolicyVersion } from './policy.entity';
 import { PolicyResolver } from './policy.resolver';
@@ -17,8 +18,8 @@ export const policiesSubgraph = defineSubgraph<PoliciesLoaders>({
   name: 'policies',
   owner: '县发改委（归口管理）',
   department: 'NDRC',
-  resolvers: [PolicyResolver, EnterpriseEligiblePoliciesResolver],
-  orphanedTypes: [MatchingEnterprise],
+  resolvers: [PolicyResolver, EnterpriseEligiblePoliciesResolver, PopulationScreeningResolver, PolicyScreeningResolver],
+  orphanedTypes: [MatchingEnterprise, ScreeningPopulation],
   entities: [Policy, PolicyVersion, PolicySignOff, PolicySearchTerm],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em, identity) => createPoliciesLoaders(em, identity),
@@ -29,6 +30,10 @@ export const policiesSubgraph = defineSubgraph<PoliciesLoaders>({
     // The policy calculator's Enterprise: the representation carries the required indicators.
     Enterprise: {
       __resolveReference: (reference: Record<string, unknown>) => ({ ...reference, creditCode: parseCreditCode(reference.creditCode) }),
+    },
+    // Screening's population: the representation carries every owner's table (checked where read).
+    EnterprisePopulation: {
+      __resolveReference: (reference: Record<string, unknown>) => ({ ...reference, regionCode: parsePopulationRegion(reference.regionCode) }),
     },
     Policy: {
       async __resolveReference(reference: Record<string, unknown>, ctx: Context<unknown>) {

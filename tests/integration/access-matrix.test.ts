@@ -307,6 +307,18 @@ export const ROWS: Row[] = [
     ignoreErrorsAt: ['enterprise.tax', 'enterprise.statistics', 'enterprise.credit'],
     expect: readTarget(),
   },
+  // Screening a whole region (the 免申即享 white list): officials of the region who read the sources
+  // and the auditor; not the public, an enterprise, the window (it reads no source) or another county.
+  {
+    name: 'enterprisePopulation (officials of the region, the auditor)',
+    query: '{ enterprisePopulation(regionCode: "360732") { size } }',
+    expect: readTarget({ enterpriseSelf: 'deny' }),
+  },
+  {
+    name: 'EnterprisePopulation.screening',
+    query: '{ enterprisePopulation(regionCode: "360732") { screening(policyId: "XG-2026-005") { eligibleCount } } }',
+    expect: readTarget({ enterpriseSelf: 'deny', clerkCounty: 'deny' }),
+  },
   // ---- policies subgraph: 一网查询 for everyone; drafts for those who may act on them; the owning
   // department (and ADMIN of the region) edits; 县发改委/县财政局/县行政审批局 sign off.
   { name: 'policies (public search)', query: '{ policies(first: 5, filter: { keyword: "技改" }) { totalCount } }', expect: everyone('allow') },

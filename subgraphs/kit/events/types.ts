@@ -86,6 +86,8 @@ export interface AccessReadPayload {
   what: string;
   /** Credit codes read. */
   enterprises: string[];
+  /** A bulk read of every enterprise of this region (screening): `enterprises` is then empty. */
+  region?: string;
   /** Fields served unmasked, e.g. ['bankAccount.accountNumber']. */
   unmasked: string[];
 }

@@ -3,3 +3,5 @@ export { MatchingEnterprise, REQUIRED_FIELDS } from './enterprise.stub';
 export { EnterpriseEligiblePoliciesResolver } from './matching.resolver';
 export { createPoliciesLoaders, type PoliciesLoaders } from './loader';
 export { EligiblePolicy } from './matching.types';
+export { PopulationScreeningResolver, PolicyScreeningResolver, SCREENING_REQUIRES } from './screening.resolver';
+export { ScreeningPopulation, PolicyScreening } from './screening.types';

@@ -1,9 +1,8 @@
 import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, Resolver, Root } from 'type-graphql';
-import { echo } from '../../../platform/errors';
 import { toChinaDate } from '../../kit/calendar';
 import { assertCanReadEnterpriseKey, Guard, requireAuthenticated } from '../../kit/scope';
 import type { Context } from '../../kit/subgraph';
-import { rule } from '../../kit/validation';
+import { CalendarDate } from '../../kit/validation';
 import { MatchingEnterprise, REQUIRED_FIELDS } from './enterprise.stub';
 import type { PoliciesLoaders } from './loader';
 import { byRank, indicatorValues, latestYearOf, matchPolicy, offered } from './match';
@@ -11,20 +10,7 @@ import { EligiblePolicy } from './matching.types';
 
 type Ctx = Context<PoliciesLoaders>;
 
-const isCalendarDate = (value: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-};
 
-/** A real date, not after today in China: the calculator does not guess the future. */
-const AsOfDate = () =>
-  rule('asOf', (value) => {
-    if (typeof value !== 'string' || !isCalendarDate(value)) return `计算日期应为 YYYY-MM-DD 格式的有效日期，收到“${echo(value)}”`;
-    if (value < '2000-01-01') return '计算日期不能早于 2000-01-01';
-    if (value > toChinaDate(new Date())) return '计算日期不能晚于今天（北京时间）';
-    return undefined;
-  });
 
 @ArgsType()
 class EligiblePoliciesArgs {
@@ -32,7 +18,7 @@ class EligiblePoliciesArgs {
   includeNearly!: boolean;
 
   @Field(() => String, { nullable: true, description: '计算日期 YYYY-MM-DD（“当年”“注册满一年”等按此日期计算），默认今天（北京时间）' })
-  @AsOfDate()
+  @CalendarDate({ label: '计算日期', min: '2000-01-01' })
   asOf?: string | null;
 }
 

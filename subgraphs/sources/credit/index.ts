@@ -1,6 +1,6 @@
 import { defineSource, FindingCategory, FindingSeverity, type Finding } from '../kit';
 import { CreditRecord, CreditRecordKind, PublicCreditGrade } from './credit-record.entity';
-import { credit, CreditProfile, Enterprise, EnterpriseCreditResolver } from './credit.resolver';
+import { credit, CreditProfile, Enterprise, EnterpriseCreditResolver, Population, PopulationCreditResolver } from './credit.resolver';
 import { seedCredit } from './demo/seed';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 
@@ -36,7 +36,8 @@ export const creditSubgraph = defineSource({
   enterprise: Enterprise,
   records: CreditRecord,
   findings: (records) => records.map(toFinding).filter((f): f is Finding => f !== null),
-  resolvers: [EnterpriseCreditResolver],
+  population: Population,
+  resolvers: [EnterpriseCreditResolver, PopulationCreditResolver],
   orphanedTypes: [CreditProfile],
   entities: [CreditRecord],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },

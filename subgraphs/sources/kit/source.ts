@@ -11,6 +11,7 @@ import { recordsLoader, type SourceAnswer } from './loaders';
 import type { KeyedRecord } from './record';
 import { assertCanReadSource } from './scope';
 import type { SourceInfo } from './source-info';
+import { parsePopulationRegion, type PopulationMembers } from '../../kit/population';
 
 /** What every source's resolvers see: the kit's `records` loader plus the source's own. */
 export type SourceLoaders<R, L = {}> = { records: DataLoader<string, SourceAnswer<R>> } & L;
@@ -23,6 +24,11 @@ export interface SourceDefinition<R extends KeyedRecord, L extends object> {
   info: SourceInfo;
   /** The `Enterprise` key stub of this source (`enterpriseKeyType()`). */
   enterprise: new () => EnterpriseKey;
+  /**
+   * The `EnterprisePopulation` stub (`populationKeyType()`) when the source adds a table for a
+   * whole region (screening): its reference resolver passes the representation's members on.
+   */
+  population?: new () => PopulationMembers;
   /** The table the findings come from: loaded for many enterprises in one statement. */
   records: new () => R;
   /**
@@ -89,7 +95,7 @@ export function defineSource<R extends KeyedRecord, L extends object = {}>(defin
     owner: definition.info.owner,
     department: definition.info.department,
     resolvers: [findingsResolver(definition), ...definition.resolvers] as [Function, ...Function[]],
-    orphanedTypes: [definition.enterprise, ...(definition.orphanedTypes ?? [])],
+    orphanedTypes: [definition.enterprise, ...(definition.population ? [definition.population] : []), ...(definition.orphanedTypes ?? [])],
     entities: definition.entities,
     migrations: definition.migrations,
     createLoaders: (em, identity) => ({ records: recordsLoader(em, definition.records), ...(definition.loaders?.(em, identity) ?? ({} as L)) }),
@@ -97,6 +103,10 @@ export function defineSource<R extends KeyedRecord, L extends object = {}>(defin
     referenceResolvers: {
       // Nothing to load: the fields are resolved from the key; validating it is all there is to do.
       Enterprise: { __resolveReference: (reference: { creditCode: unknown }) => ({ creditCode: parseCreditCode(reference.creditCode) }) },
+      // The members are checked where they are read (readPopulation), with the caller's rights.
+      ...(definition.population
+        ? { EnterprisePopulation: { __resolveReference: (reference: Record<string, unknown>) => ({ regionCode: parsePopulationRegion(reference.regionCode), members: reference.members }) } }
+        : {}),
     },
   });
 }

@@ -2,7 +2,7 @@ import { defineSource, FindingCategory, FindingSeverity } from '../kit';
 import { seedStatistics } from './demo/seed';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { StatisticsRecord, StatisticsRecordKind } from './statistics-record.entity';
-import { Enterprise, EnterpriseStatisticsResolver, statistics, StatisticsProfile } from './statistics.resolver';
+import { Enterprise, EnterpriseStatisticsResolver, Population, PopulationStatisticsResolver, statistics, StatisticsProfile } from './statistics.resolver';
 
 /** 县统计局: 规上 status and year, employees, output per year; statistical violations. */
 export const statisticsSubgraph = defineSource({
@@ -21,7 +21,8 @@ export const statisticsSubgraph = defineSource({
         reason: `${r.occurredOn} 因${r.description}受到统计行政处罚${r.endsOn ? `，${r.endsOn} 整改完毕` : '，尚未整改完毕'}`,
         recordedAt: r.recordedAt,
       })),
-  resolvers: [EnterpriseStatisticsResolver],
+  population: Population,
+  resolvers: [EnterpriseStatisticsResolver, PopulationStatisticsResolver],
   orphanedTypes: [StatisticsProfile],
   entities: [StatisticsRecord],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },

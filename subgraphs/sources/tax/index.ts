@@ -4,7 +4,7 @@ import { EnterpriseReference } from './enterprise.reference';
 import { createTaxLoaders } from './loaders';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { TaxCreditRating, TaxProfile, TaxYear } from './tax-profile.entity';
-import { EnterpriseTaxResolver, tax, TaxProfileResolver } from './tax.resolver';
+import { EnterpriseTaxResolver, Population, PopulationTaxResolver, tax, TaxProfileResolver } from './tax.resolver';
 
 const yuan = (fen: number) => (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 });
 
@@ -44,7 +44,8 @@ export const taxSubgraph = defineSource({
   enterprise: EnterpriseReference,
   records: TaxProfile,
   findings: (profiles) => profiles.flatMap(taxFindings),
-  resolvers: [TaxProfileResolver, EnterpriseTaxResolver],
+  population: Population,
+  resolvers: [TaxProfileResolver, EnterpriseTaxResolver, PopulationTaxResolver],
   entities: [TaxProfile, TaxYear],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   loaders: (em) => createTaxLoaders(em),

@@ -1,11 +1,13 @@
 import type { FilterQuery } from '@mikro-orm/core';
-import { Args, Arg, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, Arg, Ctx, Directive, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from 'type-graphql';
 import { forbidden } from '../../../platform/errors';
 import type { Identity } from '../../../platform/identity';
 import { canReadEnterpriseRecord, enterpriseScope, Guard, regionOfCreditCode, requireAuthenticated } from '../../kit/scope';
 import { RegionCode } from '../../kit/validation';
 import { ConnectionType, PageArgs, paginate } from '../../kit/pagination';
 import { FenScalar } from '../../kit/money';
+import { alignColumns, populationKeyType, PopulationTableScalar, type PopulationMembers, type PopulationTable } from '../../kit/population';
+import { num, populationRows, readPopulation } from '../kit/population';
 import { logSourceRead, readSource, SOURCE_READERS, sourceInfo, type SourceContext } from '../kit';
 import { EnterpriseReference } from './enterprise.reference';
 import type { TaxLoaders } from './loaders';
@@ -101,5 +103,33 @@ export class EnterpriseTaxResolver {
     // The profile's own region (where it is administered) is checked too.
     if (profile) assertCanReadTax(ctx.identity, profile);
     return profile;
+  }
+}
+
+export const Population = populationKeyType();
+
+@Resolver(() => Population)
+export class PopulationTaxResolver {
+  @FieldResolver(() => PopulationTableScalar, { nullable: true, description: '全地区企业的纳税指标（latestYear revenueFen taxPaidFen creditRating），与 members 对齐；无纳税记录为 null' })
+  @Directive('@requires(fields: "members")')
+  @Directive('@inaccessible')
+  async tax(@Root() population: PopulationMembers, @Ctx() ctx: Ctx): Promise<PopulationTable> {
+    const { codes, readable } = readPopulation(ctx, tax, population, 'EnterprisePopulation.tax');
+    const profiles = await populationRows<{ creditCode: string; regionCode: string; creditRating: string }>(ctx.em, TaxProfile, readable, ['creditCode', 'regionCode', 'creditRating']);
+    const years = await populationRows<{ creditCode: string; year: unknown; revenueFen: unknown; taxPaidFen: unknown }>(ctx.em, TaxYear, readable, ['creditCode', 'year', 'revenueFen', 'taxPaidFen']);
+    const latest = new Map<string, { year: number; revenueFen: number | null; taxPaidFen: number | null }>();
+    for (const y of years) {
+      const year = num(y.year)!;
+      const seen = latest.get(y.creditCode);
+      if (!seen || year > seen.year) latest.set(y.creditCode, { year, revenueFen: num(y.revenueFen), taxPaidFen: num(y.taxPaidFen) });
+    }
+    // As `Enterprise.tax`: no profile, or one administered outside the caller's region, is null.
+    const rows = new Map<string, { creditRating: string; year: number | null; revenueFen: number | null; taxPaidFen: number | null }>();
+    for (const p of profiles) {
+      if (!canReadEnterpriseRecord(ctx.identity, p)) continue;
+      const y = latest.get(p.creditCode);
+      rows.set(p.creditCode, { creditRating: p.creditRating, year: y?.year ?? null, revenueFen: y?.revenueFen ?? null, taxPaidFen: y?.taxPaidFen ?? null });
+    }
+    return alignColumns(codes, rows, { latestYear: (r) => r.year, revenueFen: (r) => r.revenueFen, taxPaidFen: (r) => r.taxPaidFen, creditRating: (r) => r.creditRating });
   }
 }

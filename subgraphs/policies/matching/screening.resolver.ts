@@ -1,0 +1,137 @@
+import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { badInput, forbidden, notFound } from '../../../platform/errors';
+import { regionCovers, type Identity, type Role } from '../../../platform/identity';
+import { toChinaDate } from '../../kit/calendar';
+import { checkPageSize, decodeCursor, encodeCursor } from '../../kit/pagination';
+import { assertCanReadPopulation, parsePopulationRegion } from '../../kit/population';
+import { requireAuthenticated } from '../../kit/scope';
+import type { Context } from '../../kit/subgraph';
+import { CalendarDate } from '../../kit/validation';
+import { Policy } from '../policy.entity';
+import { assertCanSee } from '../policy.service';
+import type { PoliciesLoaders } from './loader';
+import type { PublishedPolicy } from './match';
+import { explainEntry, POPULATION_TABLES, screenPopulation, type Population, type ScreeningResult } from './screen';
+import { PolicyScreening, ScreeningEntryConnection, ScreeningOutcome, ScreeningPopulation } from './screening.types';
+
+type Ctx = Context<PoliciesLoaders>;
+
+/** `@requires` of screening, built from the INDICATORS registry (as the calculator's). */
+export const SCREENING_REQUIRES = ['members', ...POPULATION_TABLES].join(' ');
+
+/** The department tools' users: officials who read the sources, and the auditor. */
+const SCREENERS: ReadonlySet<Role> = new Set<Role>(['DEPARTMENT_REVIEWER', 'DEPARTMENT_SYSTEM', 'APPROVAL_BUREAU', 'FINANCE', 'ADMIN', 'AUDITOR']);
+
+/** The most entries of one page: 500 with its pageInfo is half the gateway's default query cost (5,000). */
+const MAX_ENTRIES_PAGE = 500;
+
+function assertCanScreen(identity: Identity, regionCode: string): void {
+  requireAuthenticated(identity);
+  if (!SCREENERS.has(identity.role!)) throw forbidden('无权筛查：仅主管部门、审批局、财政、管理员与审计人员可以筛查政策对象');
+  assertCanReadPopulation(identity, regionCode);
+}
+
+/** What `entries` pages through: the result, and what explains an entry. */
+interface Screened extends PolicyScreening {
+  result: ScreeningResult;
+  publishedPolicy: PublishedPolicy;
+  population: Population;
+}
+
+@ArgsType()
+class ScreeningArgs {
+  @Field(() => String, { description: '政策编号，如 XG-2026-005（须为已发布政策）' })
+  policyId!: string;
+
+  @Field(() => String, { nullable: true, description: '计算日期 YYYY-MM-DD（“当年”“注册满一年”等按此日期计算），默认今天（北京时间）' })
+  @CalendarDate({ label: '计算日期', min: '2000-01-01' })
+  asOf?: string | null;
+}
+
+@Resolver(() => ScreeningPopulation)
+export class PopulationScreeningResolver {
+  @FieldResolver(() => PolicyScreening, {
+    description:
+      '政策筛查：一项已发布政策对本地区全部企业逐一判断，得出免申即享白名单（符合，由主管部门确认）与待核实名单（缺少数据）。指标经联邦图从各来源子图按调用者身份读取；与逐家企业使用政策计算器的结论一致。',
+  })
+  @Directive(`@requires(fields: "${SCREENING_REQUIRES}")`)
+  async screening(@Root() population: ScreeningPopulation, @Args(() => ScreeningArgs) args: ScreeningArgs, @Ctx() ctx: Ctx): Promise<Screened> {
+    const regionCode = parsePopulationRegion(population.regionCode);
+    assertCanScreen(ctx.identity, regionCode);
+    const catalog = await ctx.loaders.publishedCatalog();
+    const policy = catalog.policies.find((p) => p.id === args.policyId);
+    if (!policy) {
+      // Exists but not served (draft, suspended, expired, repealed) → say so; otherwise not found.
+      const known = await ctx.em.findOne(Policy, { id: args.policyId });
+      if (!known) throw notFound('政策', args.policyId);
+      assertCanSee(ctx.identity, known);
+      throw badInput(`政策 ${args.policyId} 当前状态为 ${known.status}，只有已发布的政策可以筛查`, { status: known.status });
+    }
+    if (!regionCovers(policy.regionCode, regionCode) && !regionCovers(regionCode, policy.regionCode)) {
+      throw badInput(`政策 ${policy.id} 适用于地区 ${policy.regionCode}，与筛查地区 ${regionCode} 不重叠`);
+    }
+    const evaluatedOn = args.asOf ?? toChinaDate(new Date());
+    const pop: Population = {
+      creditCodes: (population.members?.creditCode ?? []) as string[],
+      tables: { registry: population.registry, tax: population.tax, statistics: population.statistics, credit: population.credit },
+    };
+    const result = screenPopulation(policy, pop, regionCode, evaluatedOn);
+    return {
+      policy: catalog.views.get(policy.id)!,
+      version: result.version,
+      regionCode,
+      evaluatedOn,
+      screened: result.screened,
+      eligibleCount: result.eligible.length,
+      unknownCount: result.unknown.length,
+      totalAmountFen: result.totalAmountFen,
+      digest: result.digest,
+      result,
+      publishedPolicy: policy,
+      population: pop,
+    };
+  }
+}
+
+@ArgsType()
+class EntriesArgs {
+  @Field(() => Int, { defaultValue: 100, description: `每页条数（1–${MAX_ENTRIES_PAGE}）` })
+  first!: number;
+
+  @Field(() => String, { nullable: true, description: '上一页的 endCursor' })
+  after?: string | null;
+
+  @Field(() => ScreeningOutcome, { defaultValue: ScreeningOutcome.ELIGIBLE, description: 'ELIGIBLE：白名单；UNKNOWN：待核实' })
+  outcome!: ScreeningOutcome;
+}
+
+@Resolver(() => PolicyScreening)
+export class PolicyScreeningResolver {
+  @FieldResolver(() => ScreeningEntryConnection, { description: `筛查结果（按信用代码排序，游标分页，每页 1–${MAX_ENTRIES_PAGE} 条）` })
+  entries(@Root() screening: Screened, @Args(() => EntriesArgs) args: EntriesArgs): ScreeningEntryConnection {
+    const first = checkPageSize(args.first, MAX_ENTRIES_PAGE);
+    const list = args.outcome === ScreeningOutcome.UNKNOWN ? screening.result.unknown : screening.result.eligible;
+    let start = 0;
+    if (args.after) {
+      const after = decodeCursor(args.after);
+      // Entries are in credit-code order: the first one after the cursor's code.
+      let lo = 0, hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (list[mid].creditCode <= after) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
+    }
+    const page = list.slice(start, start + first);
+    const nodes = page.map((entry) => {
+      const explained = explainEntry(screening.publishedPolicy, screening.population, entry, screening.evaluatedOn);
+      return { ...explained, enterprise: { creditCode: entry.creditCode } };
+    });
+    return {
+      nodes,
+      totalCount: list.length,
+      pageInfo: { hasNextPage: start + first < list.length, endCursor: page.length ? encodeCursor(page[page.length - 1].creditCode) : null },
+    };
+  }
+}
