@@ -117,7 +117,8 @@ export function policyTransition(policy: Policy, action: string): void {
 /**
  * A step on the served policy (suspend, resume, expire, repeal) by `identity`, inside the caller's
  * transaction: the mutations and the expiry job (expiry.ts) take it the same way. The row is
- * locked, so concurrent steps queue and each sees the other's result. `proceed` judges the locked row: false leaves it as it is (the result is null).
+ * locked, so concurrent steps queue and each sees the other's result. `proceed` judges the locked
+ * row: false leaves it as it is (the result is null).
  */
 export async function stepPolicy(
   tx: EntityManager,
