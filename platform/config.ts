@@ -83,8 +83,8 @@ const EnvSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: positiveInt.optional(),
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.optional(),
   HTTP_MAX_BODY_BYTES: positiveInt.default(1_000_000),
-  /** A subgraph's own ceiling: the gateway's `@requires` fetches carry every source's findings for up to 1,000 enterprises. */
-  SUBGRAPH_MAX_BODY_BYTES: positiveInt.default(8_000_000),
+  /** A subgraph's own ceiling for the gateway's requests: `@requires` fetches carry a region's population tables (screening 100,000 enterprises: about 15 MB). */
+  SUBGRAPH_MAX_BODY_BYTES: positiveInt.default(32_000_000),
   // --- events (see docs/events.md) ---
   /** Set: events go through NATS JetStream; unset: the in-process relay. */
   NATS_URL: z
@@ -277,7 +277,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = {
   headersTimeoutMs: 66_000,
   requestTimeoutMs: 120_000,
   maxBodyBytes: 1_000_000,
-  subgraphMaxBodyBytes: 8_000_000,
+  subgraphMaxBodyBytes: 32_000_000,
 };
 
 /** A start-up failure that names the setting to fix; main.ts prints its message as one line. */

@@ -16,7 +16,8 @@ export interface HttpServerOptions<C extends BaseContext> {
   routes?: Record<string, Route>;
   graphqlPath?: string;
   log: Logger;
-  maxBodyBytes?: number;
+  /** A number, or decided per request from its headers before a byte of the body is read. */
+  maxBodyBytes?: number | ((req: IncomingMessage) => Promise<number>);
   /** The Content-Security-Policy of HTML pages (the gateway's IDE); everything else gets NO_CONTENT_POLICY. */
   htmlContentSecurityPolicy?: string;
 }
@@ -101,7 +102,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpServerOpti
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
-      const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
+      const raw = req.method === 'POST' ? await readBody(req, typeof maxBodyBytes === 'number' ? maxBodyBytes : await maxBodyBytes(req)) : '';
       let body: unknown = raw;
       // Anything else stays a string, which Apollo refuses with 400 (and CSRF prevention sees the type).
       if (raw && isJsonContentType(headers.get('content-type'))) {

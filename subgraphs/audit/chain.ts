@@ -4,19 +4,11 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import canonicalize from 'canonicalize';
 import { AuditCheckpoint, AuditEntry, AuditEntryEnterprise, AuditKind } from './audit-entry.entity';
+import type { DomainEvent } from '../kit/events/types';
 import { auditSigner, checkpointEvery, checkpointMaxAgeMs, type AuditSigner } from './signing-key';
 
-/** What the audit store needs of a kit DomainEvent (subgraphs/kit/events/types.ts). */
-export interface AuditedEvent {
-  id: string;
-  family: string;
-  type: string;
-  source: string;
-  occurredAt: string;
-  requestId?: string;
-  traceId?: string;
-  payload: Record<string, unknown>;
-}
+/** What the store appends: any kit event (audit.mutation, access.read), its payload read defensively. */
+export type AuditedEvent = DomainEvent<Record<string, unknown>>;
 
 export const GENESIS_HASH = '0'.repeat(64);
 

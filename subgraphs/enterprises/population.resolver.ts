@@ -28,19 +28,26 @@ interface RegistryRow {
 
 /**
  * The region's enterprises in credit-code order, once per request: plain rows (no entity
- * hydration — 100,000 of them), one statement; the county is an equality, the city a code range.
+ * hydration or ORM result mapping — 100,000 of them), one statement; the county is an equality,
+ * the city a code range (scope.ts `regionCondition`, so an index serves both).
  */
 export function populationLoader(em: SqlEntityManager) {
   const cache = new Map<string, Promise<RegistryRow[]>>();
   return (regionCode: string): Promise<RegistryRow[]> => {
     let rows = cache.get(regionCode);
     if (!rows) {
-      rows = em
-        .createQueryBuilder(Enterprise, 'e')
-        .select(['creditCode', 'regionCode', 'industryCode', 'scale', 'tagList', 'registeredOn'])
-        .where(regionCondition(regionCode))
-        .orderBy({ creditCode: 'asc' })
-        .execute<RegistryRow[]>('all', true);
+      const meta = em.getMetadata().get(Enterprise.name);
+      const column = (p: keyof RegistryRow) => meta.properties[p].fieldNames[0];
+      const schema = em.config.get('schema');
+      const region = (regionCondition(regionCode) as { regionCode: string | { $gte: string; $lt: string } }).regionCode;
+      const fields: (keyof RegistryRow)[] = ['creditCode', 'regionCode', 'industryCode', 'scale', 'tagList', 'registeredOn'];
+      let query = em
+        .getKnex()
+        .from(schema ? `${schema}.${meta.tableName}` : meta.tableName)
+        .select(Object.fromEntries(fields.map((f) => [f, column(f)])))
+        .orderBy(column('creditCode'));
+      query = typeof region === 'string' ? query.where(column('regionCode'), region) : query.where(column('regionCode'), '>=', region.$gte).where(column('regionCode'), '<', region.$lt);
+      rows = em.getConnection().execute(query) as Promise<RegistryRow[]>;
       cache.set(regionCode, rows);
     }
     return rows;

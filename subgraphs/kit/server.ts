@@ -197,8 +197,18 @@ export async function createSubgraphServer(
   const handler = createHttpHandler<Context<any>>({
     apollo,
     log,
-    // Larger than a client's: the gateway's @requires fetches carry other subgraphs' data.
-    maxBodyBytes: (config.http ?? DEFAULT_HTTP_LIMITS).subgraphMaxBodyBytes,
+    // Larger than a client's for the gateway alone: its @requires fetches carry other subgraphs' data
+    // (a screening's population tables). Anyone else is held to a client's limit before a byte of
+    // the body is read, and then refused with 401 by the context.
+    maxBodyBytes: async (req) => {
+      const limits = config.http ?? DEFAULT_HTTP_LIMITS;
+      try {
+        await verifyIdentity(header(req, IDENTITY_HEADER));
+        return limits.subgraphMaxBodyBytes;
+      } catch {
+        return limits.maxBodyBytes;
+      }
+    },
     context: async (req) => {
       try {
         return await contextFor({

@@ -28,19 +28,46 @@ export function readPopulation(ctx: Context<any>, source: SourceInfo, population
 }
 
 /**
- * Plain rows (no entity hydration: 100,000 of them) of `entity` for many credit codes, a few
- * thousand per statement. Values are as the driver returns them: SQLite booleans are 0/1 and
- * PostgreSQL bigints strings, so callers convert with `num` and `bool`.
+ * Plain rows (no entity hydration, no ORM criteria processing: 100,000 of them) of `entity` for many
+ * credit codes, a few thousand per statement, keyed by property name. Values are as the driver
+ * returns them: SQLite booleans are 0/1 and PostgreSQL bigints strings, so callers convert with
+ * `num` and `bool`.
  */
-export async function populationRows<R>(em: EntityManager, entity: new () => unknown, codes: readonly string[], fields: string[]): Promise<R[]> {
+export async function populationRows<R>(
+  em: EntityManager,
+  entity: new () => unknown,
+  codes: readonly string[],
+  fields: string[],
+  options: { where?: Record<string, unknown>; latestBy?: string } = {},
+): Promise<R[]> {
+  const sql = em as SqlEntityManager;
+  const knex = sql.getKnex();
+  const meta = sql.getMetadata().get(entity.name);
+  const column = (property: string) => meta.properties[property].fieldNames[0];
+  const schema = sql.config.get('schema');
+  const table = schema ? `${schema}.${meta.tableName}` : meta.tableName;
+  const where = Object.fromEntries(Object.entries(options.where ?? {}).map(([p, v]) => [`r.${column(p)}`, v]));
   const out: R[] = [];
   for (const chunk of chunks(codes)) {
-    const rows = await (em as SqlEntityManager)
-      .createQueryBuilder(entity, 'r')
-      .select(fields)
-      .where({ creditCode: { $in: chunk } } as never)
-      .execute<R[]>('all', true);
-    for (const row of rows) out.push(row);
+    let query = knex
+      .from({ r: table })
+      .select(Object.fromEntries(fields.map((f) => [f, `r.${column(f)}`])))
+      .whereIn(`r.${column('creditCode')}`, chunk)
+      .where(where);
+    if (options.latestBy) {
+      // Only each code's newest row (e.g. the latest year): the database picks it, JS sees 1 row per code.
+      const by = column(options.latestBy);
+      const newest = knex
+        .from({ n: table })
+        .select({ code: `n.${column('creditCode')}` })
+        .max({ top: `n.${by}` })
+        .whereIn(`n.${column('creditCode')}`, chunk)
+        .where(Object.fromEntries(Object.entries(where).map(([k, v]) => [k.replace(/^r\./, 'n.'), v])))
+        .groupBy(`n.${column('creditCode')}`)
+        .as('l');
+      query = query.join(newest, (on) => on.on('l.code', '=', `r.${column('creditCode')}`).andOn('l.top', '=', `r.${by}`));
+    }
+    for (const row of (await sql.getConnection().execute(query)) as R[]) out.push(row);
   }
   return out;
 }

@@ -72,7 +72,10 @@ export class PopulationStatisticsResolver {
   @Directive('@inaccessible')
   async statistics(@Root() population: PopulationMembers, @Ctx() ctx: SourceContext<StatisticsRecord>): Promise<PopulationTable> {
     const { codes, readable } = readPopulation(ctx, statistics, population, 'EnterprisePopulation.statistics');
-    const rows = await populationRows<AnnualFigures & { creditCode: string; kind: string }>(ctx.em, StatisticsRecord, readable, ['creditCode', 'kind', 'year', 'aboveScale', 'aboveScaleSince', 'employees', 'outputValueFen']);
+    const rows = await populationRows<AnnualFigures & { creditCode: string; kind: string }>(ctx.em, StatisticsRecord, readable, ['creditCode', 'kind', 'year', 'aboveScale', 'aboveScaleSince', 'employees', 'outputValueFen'], {
+      where: { kind: StatisticsRecordKind.ANNUAL },
+      latestBy: 'year',
+    });
     const latest = new Map<string, AnnualFigures | undefined>(readable.map((code) => [code, undefined]));
     for (const r of rows) {
       if (r.kind !== StatisticsRecordKind.ANNUAL) continue;

@@ -116,7 +116,7 @@ export class PopulationTaxResolver {
   async tax(@Root() population: PopulationMembers, @Ctx() ctx: Ctx): Promise<PopulationTable> {
     const { codes, readable } = readPopulation(ctx, tax, population, 'EnterprisePopulation.tax');
     const profiles = await populationRows<{ creditCode: string; regionCode: string; creditRating: string }>(ctx.em, TaxProfile, readable, ['creditCode', 'regionCode', 'creditRating']);
-    const years = await populationRows<{ creditCode: string; year: unknown; revenueFen: unknown; taxPaidFen: unknown }>(ctx.em, TaxYear, readable, ['creditCode', 'year', 'revenueFen', 'taxPaidFen']);
+    const years = await populationRows<{ creditCode: string; year: unknown; revenueFen: unknown; taxPaidFen: unknown }>(ctx.em, TaxYear, readable, ['creditCode', 'year', 'revenueFen', 'taxPaidFen'], { latestBy: 'year' });
     const latest = new Map<string, { year: number; revenueFen: number | null; taxPaidFen: number | null }>();
     for (const y of years) {
       const year = num(y.year)!;
