@@ -720,8 +720,6 @@ async function startSubgraphs(run: {
   root: string;
   children: Child[];
   say: (line: string) => void;
-  /** More settings for every subgraph process (the screening phase's body limit). */
-  env?: Record<string, string>;
 }): Promise<StartedSubgraphs> {
   const { settings, enterprises, dataDir, keys, root, children, say } = run;
   mkdirSync(dataDir, { recursive: true });
@@ -741,7 +739,6 @@ async function startSubgraphs(run: {
         DEMO_DATA: 'true',
         DEMO_ENTERPRISES: String(enterprises),
         GATEWAY_PUBLIC_KEY: keys.gatewayPublicKey,
-        ...run.env,
       });
       children.push(child);
       subgraphProcesses.push({ child, metricsUrl: `http://127.0.0.1:${port}/metrics` });
@@ -790,13 +787,6 @@ function ourGatewayEnv(settings: Settings, dataDir: string, keys: Keys, subgraph
  * interactive queries.
  */
 const SCREENING_SUBGRAPH_TIMEOUT_MS = 120_000;
-
-/**
- * The screening phase's subgraphs accept bodies up to this (SUBGRAPH_MAX_BODY_BYTES, default 8 MB):
- * the policies subgraph's `@requires` representation carries the city's registry, tax, statistics
- * and credit tables, about 20 MB for 100,000 enterprises.
- */
-const SCREENING_SUBGRAPH_MAX_BODY_BYTES = 128 * 2 ** 20;
 
 /** Our gateway for the screening phase: the usual one with SCREENING_SUBGRAPH_TIMEOUT_MS. Returns its /graphql URL. */
 async function startScreeningGateway(settings: Settings, dataDir: string, keys: Keys, graph: StartedSubgraphs, children: Child[]): Promise<string> {
@@ -855,10 +845,7 @@ async function main(): Promise<number> {
       }
     }
 
-    // The screening phase reuses this graph when its population is the same size (with its body limit then).
-    const screensHere = !settings.skip.includes('screening') && settings.screeningEnterprises === settings.enterprises;
-    const screeningEnv = { SUBGRAPH_MAX_BODY_BYTES: String(SCREENING_SUBGRAPH_MAX_BODY_BYTES) };
-    const graph = await startSubgraphs({ settings, enterprises: settings.enterprises, dataDir, keys, root, children, say, env: screensHere ? screeningEnv : undefined });
+    const graph = await startSubgraphs({ settings, enterprises: settings.enterprises, dataDir, keys, root, children, say });
     const { subgraphUrls, subgraphProcesses, supergraphPath } = graph;
 
     const gatewayEnv = (port: number) => commonGatewayEnv(port, supergraphPath, keys);
@@ -1037,21 +1024,13 @@ async function main(): Promise<number> {
     if (!settings.skip.includes('screening')) {
       let screeningGraph = graph;
       let screeningDir = dataDir;
-      if (!screensHere) {
+      // A graph of its own when the population differs from the loads'.
+      if (settings.screeningEnterprises !== settings.enterprises) {
         say(`screening phase: stopping the graph, starting it again with ${settings.screeningEnterprises} demo enterprises…`);
         await stopAll();
         children.length = 0;
         screeningDir = join(dataDir, 'screening');
-        screeningGraph = await startSubgraphs({
-          settings,
-          enterprises: settings.screeningEnterprises,
-          dataDir: screeningDir,
-          keys,
-          root,
-          children,
-          say,
-          env: screeningEnv,
-        });
+        screeningGraph = await startSubgraphs({ settings, enterprises: settings.screeningEnterprises, dataDir: screeningDir, keys, root, children, say });
       }
       const url = await startScreeningGateway(settings, screeningDir, keys, screeningGraph, children);
       say(`screening phase (gateway SUBGRAPH_TIMEOUT_MS=${SCREENING_SUBGRAPH_TIMEOUT_MS}):`);
