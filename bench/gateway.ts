@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,11 +9,14 @@ import { loadConfig } from '../platform/config';
 import { createIdentitySigner, IDENTITY_HEADER, type Identity } from '../platform/identity';
 import { DEFAULT_DEMO_ENTERPRISES } from '../demo/population';
 import { subgraphs } from '../subgraphs/registry';
+// After the registry (whose kit modules load reflect-metadata, which type-graphql's decorators of the stub need).
+import { REQUIRED_FIELDS } from '../subgraphs/policies/matching/enterprise.stub';
 import type { LoadResult, LoadSpec } from './loader';
 import { freePort, sampleProcess, startNode, waitReady, type Child } from './processes';
+import { renderScreening, runScreening, type ScreeningReport } from './screening';
 
 /**
- * `npm run bench [-- --peers] [-- --rounds 3] [-- --duration 5] [-- --connections 10,50] [-- --json]`
+ * `npm run bench [-- --peers] [-- --rounds 3] [-- --duration 5] [-- --connections 10,50] [-- --skip screening] [-- --json]`
  *
  * Starts every subgraph (`node dist/main.js <name>`, SQLite with the demo data in a temporary
  * DATA_DIR) and the gateways as processes of their own: ours (`node dist/main.js gateway`) and,
@@ -21,7 +24,10 @@ import { freePort, sampleProcess, startNode, waitReady, type Child } from './pro
  * rounds, loads each workload against each target from a separate load-generator process
  * (bench/loader.ts, autocannon), the direct subgraph calls included (the limit). Reports medians
  * of requests/s, p50/p99, errors, each gateway's CPU per request and RSS (from /proc) and the
- * ratios. Exits 1 if any request failed or answered GraphQL errors. See docs/benchmarks.md.
+ * ratios, and each workload against its baseline (the policy calculator against the same indicator
+ * fetch). Then the screening phase (bench/screening.ts): a city's white list over 100,000
+ * enterprises beside the population tables moved unevaluated. Exits 1 if any request failed or
+ * answered GraphQL errors. See docs/benchmarks.md.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -66,7 +72,19 @@ export interface Workload {
    * joint audit of a screening's 1,000 enterprises) that is not interactive traffic.
    */
   maxConnections?: number;
+  /**
+   * The workload this one is compared with, measured in the same rounds (e.g. the policy
+   * calculator against the same indicator fetch without it): the ratios table shows p50, p99 and
+   * requests/s of this one ÷ the baseline's.
+   */
+  baseline?: string;
+  /** A phase `--skip` can leave out (`joint-audit`, `calculator`); unset: always loaded. */
+  phase?: Phase;
 }
+
+/** Parts of the bench `--skip` can leave out: the joint audit's workload, the calculator's two, the screening phase. */
+const PHASES = ['joint-audit', 'calculator', 'screening'] as const;
+type Phase = (typeof PHASES)[number];
 
 const ENTERPRISE_FIELDS = `creditCode name scale tags registeredOn
     legalRepresentative { name masked }
@@ -133,6 +151,24 @@ const JOINT_AUDIT_1000 = `query JointAudit1000($codes: [CreditCode!]!) {
   }
 }`;
 
+/**
+ * The policy calculator's baseline: exactly the indicator fields its `@requires` fetches
+ * (REQUIRED_FIELDS, built from the INDICATORS registry), asked without the calculator.
+ */
+const INDICATOR_FETCH = `query EnterpriseIndicators($cc: CreditCode!) {
+  enterprise(creditCode: $cc) { ${REQUIRED_FIELDS} }
+}`;
+
+/** The policy calculator for one enterprise over every published policy of the catalog. */
+const CALCULATOR = `query PolicyCalculator($cc: CreditCode!) {
+  enterprise(creditCode: $cc) {
+    eligiblePolicies(includeNearly: true) {
+      policy { id title mode }
+      version outcome estimatedAmountFen amountText unmetConditions unknownConditions explanation evaluatedOn
+    }
+  }
+}`;
+
 const representations = (codes: string[]) => codes.map((creditCode) => ({ __typename: 'Enterprise', creditCode }));
 
 export const workloads: Workload[] = [
@@ -169,6 +205,20 @@ export const workloads: Workload[] = [
     gateway: (f) => ({ query: JOINT_AUDIT_1000, variables: { codes: f.auditCreditCodes } }),
     // One screening at a time: each keeps every source and the gateway busy for a second or so.
     maxConnections: 1,
+    phase: 'joint-audit',
+  },
+  {
+    // The baseline of the calculator: enterprises, tax, statistics and credit, one fetch each.
+    name: 'indicators of one enterprise',
+    gateway: (f) => ({ query: INDICATOR_FETCH, variables: { cc: f.creditCode } }),
+    phase: 'calculator',
+  },
+  {
+    // The same fetch (as @requires), then every published policy evaluated in the policies subgraph.
+    name: 'policy calculator (eligiblePolicies)',
+    gateway: (f) => ({ query: CALCULATOR, variables: { cc: f.creditCode } }),
+    baseline: 'indicators of one enterprise',
+    phase: 'calculator',
   },
 ];
 
@@ -191,6 +241,9 @@ const TARGET_LABELS: Record<TargetName, string> = {
   direct: 'direct',
 };
 
+/** The screening phase screens a city's population: the demo's 100,000 across 360732, 360731 and 360700. */
+const SCREENING_ENTERPRISES = 100_000;
+
 /** A direct call's identity header lives 60 s (platform/identity.ts) and is minted once per run, so runs stay shorter. */
 const MAX_DURATION_S = 50;
 const MAX_CONNECTIONS = 200;
@@ -207,6 +260,12 @@ interface Settings {
   enterprises: number;
   logLevel: string;
   json: boolean;
+  /** Phases left out (`--skip`). */
+  skip: Phase[];
+  /** The screening phase's own population (a graph of its own when it differs from `enterprises`). */
+  screeningEnterprises: number;
+  /** Whole white lists read, one after the other (and as many baseline fetches). */
+  screeningRepetitions: number;
 }
 
 class UsageError extends Error {}
@@ -220,6 +279,9 @@ const USAGE = `usage: npm run bench -- [options]
   --connections LIST      concurrent connections, e.g. 10 or 10,50 (1-${MAX_CONNECTIONS}, default 10)
   --enterprises N         demo enterprises (100-200000, default ${DEFAULT_DEMO_ENTERPRISES})
   --log-level LEVEL       LOG_LEVEL of our gateway and the subgraphs (default warn: no line per request)
+  --skip LIST             leave out phases: ${PHASES.join(', ')} (default: run all)
+  --screening-enterprises N   the screening phase's population (1000-200000, default ${SCREENING_ENTERPRISES})
+  --screening-repetitions N   whole white lists read, beside as many baseline fetches (1-10, default 3)
   --json                  one JSON document on stdout instead of the tables`;
 
 function parseSettings(argv: string[]): Settings {
@@ -234,6 +296,9 @@ function parseSettings(argv: string[]): Settings {
       warmup: { type: 'string', default: '1' },
       enterprises: { type: 'string', default: String(DEFAULT_DEMO_ENTERPRISES) },
       'log-level': { type: 'string', default: 'warn' },
+      skip: { type: 'string', default: '' },
+      'screening-enterprises': { type: 'string', default: String(SCREENING_ENTERPRISES) },
+      'screening-repetitions': { type: 'string', default: '3' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -251,6 +316,9 @@ function parseSettings(argv: string[]): Settings {
   const unknown = targets.filter((t) => !(TARGETS as readonly string[]).includes(t));
   if (unknown.length || !targets.length) throw new UsageError(`--targets: unknown "${unknown.join(',')}"; use ${TARGETS.join(', ')}`);
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(values['log-level']!)) throw new UsageError('--log-level: debug, info, warn, error or silent');
+  const skip = list(values.skip!);
+  const unknownPhase = skip.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknownPhase.length) throw new UsageError(`--skip: unknown "${unknownPhase.join(',')}"; use ${PHASES.join(', ')}`);
   return {
     // Kept in TARGETS order, so tables read the same whatever order they were given in.
     targets: TARGETS.filter((t) => targets.includes(t)),
@@ -261,6 +329,9 @@ function parseSettings(argv: string[]): Settings {
     enterprises: int('enterprises', values.enterprises!, 100, 200_000),
     logLevel: values['log-level']!,
     json: values.json!,
+    skip: PHASES.filter((p) => skip.includes(p)),
+    screeningEnterprises: int('screening-enterprises', values['screening-enterprises']!, 1000, 200_000),
+    screeningRepetitions: int('screening-repetitions', values['screening-repetitions']!, 1, 10),
   };
 }
 
@@ -552,6 +623,28 @@ function ratios(summaries: Summary[]): Ratios[] {
   return out;
 }
 
+/** A workload against its baseline (Workload.baseline), same target and connections: this ÷ baseline. */
+interface BaselineRatio {
+  connections: number;
+  target: TargetName;
+  workload: string;
+  baseline: string;
+  p50: number;
+  p99: number;
+  rps: number;
+}
+
+function baselineRatios(summaries: Summary[], list: Workload[]): BaselineRatio[] {
+  const out: BaselineRatio[] = [];
+  for (const s of summaries) {
+    const baseline = list.find((w) => w.name === s.workload)?.baseline;
+    const b = baseline && summaries.find((x) => x.workload === baseline && x.target === s.target && x.connections === s.connections);
+    if (!b) continue;
+    out.push({ connections: s.connections, target: s.target, workload: s.workload, baseline: b.workload, p50: s.p50 / b.p50, p99: s.p99 / b.p99, rps: s.rps / b.rps });
+  }
+  return out;
+}
+
 const fmt = (n: number | undefined, digits: number) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const num = (n: number | undefined, digits = 3) => (n !== undefined && Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : null);
@@ -585,6 +678,14 @@ function renderResults(summaries: Summary[]): string {
   return table(['workload', 'target', 'req/s', 'range', 'p50 ms', 'p99 ms', 'failed', 'gw CPU ms/req', 'sg CPU ms/req', 'sg calls/req', 'gw RSS MiB'], lines, 2);
 }
 
+function renderBaselineRatios(rs: BaselineRatio[]): string {
+  return table(
+    ['workload', 'baseline', 'target', 'p50 ratio', 'p99 ratio', 'req/s ratio'],
+    rs.map((r) => [r.workload, r.baseline, TARGET_LABELS[r.target], fmt(r.p50, 2), fmt(r.p99, 2), fmt(r.rps, 2)]),
+    3,
+  );
+}
+
 function renderRatios(rs: Ratios[]): string {
   return table(
     ['workload', 'ours/stock', 'ours/Hive', 'ours/direct', 'p50 ours/direct'],
@@ -595,6 +696,110 @@ function renderRatios(rs: Ratios[]): string {
 
 /** Only to count a workload's direct calls for a label. */
 const DUMMY_FIXTURE: Fixture = { creditCode: '', taxpayerCreditCodes: [], auditCreditCodes: [] };
+
+// ---------------------------------------------------------------------------------------------
+// Starting the graph
+// ---------------------------------------------------------------------------------------------
+
+interface StartedSubgraphs {
+  subgraphUrls: Record<string, string>;
+  subgraphProcesses: SubgraphProcess[];
+  /** The committed supergraph with its `@join__graph` URLs routed to these processes. */
+  supergraphPath: string;
+}
+
+/**
+ * Every subgraph as a process of its own, on a port of its own, over SQLite files in `dataDir`,
+ * seeded with `enterprises` demo enterprises; and the supergraph every gateway then reads.
+ */
+async function startSubgraphs(run: {
+  settings: Settings;
+  enterprises: number;
+  dataDir: string;
+  keys: Keys;
+  root: string;
+  children: Child[];
+  say: (line: string) => void;
+}): Promise<StartedSubgraphs> {
+  const { settings, enterprises, dataDir, keys, root, children, say } = run;
+  mkdirSync(dataDir, { recursive: true });
+  const readyTimeoutMs = readyTimeout(enterprises);
+  say(`starting ${subgraphs.length} subgraph processes (${enterprises} demo enterprises, SQLite in ${dataDir})…`);
+  const subgraphUrls: Record<string, string> = {};
+  const subgraphProcesses: SubgraphProcess[] = [];
+  await Promise.all(
+    subgraphs.map(async ({ name }) => {
+      const port = await freePort();
+      const child = startNode(`subgraph ${name}`, [join(DIST, 'main.js'), name], {
+        NODE_ENV: 'development',
+        LOG_LEVEL: settings.logLevel,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        DEMO_DATA: 'true',
+        DEMO_ENTERPRISES: String(enterprises),
+        GATEWAY_PUBLIC_KEY: keys.gatewayPublicKey,
+      });
+      children.push(child);
+      subgraphProcesses.push({ child, metricsUrl: `http://127.0.0.1:${port}/metrics` });
+      subgraphUrls[name] = `http://127.0.0.1:${port}/graphql`;
+      await waitReady(child, () => ok(`http://127.0.0.1:${port}/ready`), readyTimeoutMs);
+    }),
+  );
+
+  // Every gateway reads the same supergraph: the committed one, routed to these subgraph processes.
+  const supergraphPath = join(dataDir, 'supergraph.graphql');
+  writeFileSync(
+    supergraphPath,
+    readFileSync(join(root, 'schema', 'supergraph.graphql'), 'utf8').replace(
+      /(@join__graph\(name: "([^"]+)", url: ")[^"]*("\))/g,
+      (whole, head: string, name: string, tail: string) => (subgraphUrls[name] ? `${head}${subgraphUrls[name]}${tail}` : whole),
+    ),
+  );
+  return { subgraphUrls, subgraphProcesses, supergraphPath };
+}
+
+/** Seeding a large demo population takes a while before a subgraph answers /ready. */
+const readyTimeout = (enterprises: number) => Math.max(120_000, enterprises * 10);
+
+/** What every gateway process gets, ours and the peers. */
+const commonGatewayEnv = (port: number, supergraphPath: string, keys: Keys): Record<string, string> => ({
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  PORT: String(port),
+  SUPERGRAPH_PATH: supergraphPath,
+  GATEWAY_PRIVATE_KEY: keys.gatewayPrivateKey,
+});
+
+/** What our gateway process gets besides the settings every gateway gets (commonGatewayEnv). */
+function ourGatewayEnv(settings: Settings, dataDir: string, keys: Keys, subgraphUrls: Record<string, string>): Record<string, string> {
+  return {
+    LOG_LEVEL: settings.logLevel,
+    DATA_DIR: dataDir,
+    JWT_SECRET: keys.jwtSecret,
+    ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`, url])),
+  };
+}
+
+/**
+ * The screening phase's gateway gives every subgraph this long (SUBGRAPH_TIMEOUT_MS): one
+ * screening moves a whole city's indicator tables (tens of MB) through it; the default 3 s is for
+ * interactive queries.
+ */
+const SCREENING_SUBGRAPH_TIMEOUT_MS = 120_000;
+
+/** Our gateway for the screening phase: the usual one with SCREENING_SUBGRAPH_TIMEOUT_MS. Returns its /graphql URL. */
+async function startScreeningGateway(settings: Settings, dataDir: string, keys: Keys, graph: StartedSubgraphs, children: Child[]): Promise<string> {
+  const port = await freePort();
+  const child = startNode('gateway ours (screening)', [join(DIST, 'main.js'), 'gateway'], {
+    ...commonGatewayEnv(port, graph.supergraphPath, keys),
+    ...ourGatewayEnv(settings, dataDir, keys, graph.subgraphUrls),
+    SUBGRAPH_TIMEOUT_MS: String(SCREENING_SUBGRAPH_TIMEOUT_MS),
+  });
+  children.push(child);
+  await waitReady(child, () => ok(`http://127.0.0.1:${port}/ready`), 120_000);
+  return `http://127.0.0.1:${port}/graphql`;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Main
@@ -629,6 +834,7 @@ async function main(): Promise<number> {
   try {
     const keys = makeKeys();
     const wanted = new Set(settings.targets);
+    const active = workloads.filter((w) => !w.phase || !settings.skip.includes(w.phase));
     if (wanted.has('hive')) {
       try {
         await ensurePeersInstalled(peersDir, say);
@@ -639,59 +845,15 @@ async function main(): Promise<number> {
       }
     }
 
-    // Subgraphs: one process each, on a port of its own, over SQLite files in the temporary DATA_DIR.
-    const readyTimeoutMs = Math.max(120_000, settings.enterprises * 10);
-    say(`starting ${subgraphs.length} subgraph processes (${settings.enterprises} demo enterprises, SQLite in ${dataDir})…`);
-    const subgraphUrls: Record<string, string> = {};
-    const subgraphProcesses: SubgraphProcess[] = [];
-    await Promise.all(
-      subgraphs.map(async ({ name }) => {
-        const port = await freePort();
-        const child = startNode(`subgraph ${name}`, [join(DIST, 'main.js'), name], {
-          NODE_ENV: 'development',
-          LOG_LEVEL: settings.logLevel,
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          DATA_DIR: dataDir,
-          DEMO_DATA: 'true',
-          DEMO_ENTERPRISES: String(settings.enterprises),
-          GATEWAY_PUBLIC_KEY: keys.gatewayPublicKey,
-        });
-        children.push(child);
-        subgraphProcesses.push({ child, metricsUrl: `http://127.0.0.1:${port}/metrics` });
-        subgraphUrls[name] = `http://127.0.0.1:${port}/graphql`;
-        await waitReady(child, () => ok(`http://127.0.0.1:${port}/ready`), readyTimeoutMs);
-      }),
-    );
+    const graph = await startSubgraphs({ settings, enterprises: settings.enterprises, dataDir, keys, root, children, say });
+    const { subgraphUrls, subgraphProcesses, supergraphPath } = graph;
 
-    // Every gateway reads the same supergraph: the committed one, routed to these subgraph processes.
-    const supergraphPath = join(dataDir, 'supergraph.graphql');
-    writeFileSync(
-      supergraphPath,
-      readFileSync(join(root, 'schema', 'supergraph.graphql'), 'utf8').replace(
-        /(@join__graph\(name: "([^"]+)", url: ")[^"]*("\))/g,
-        (whole, head: string, name: string, tail: string) => (subgraphUrls[name] ? `${head}${subgraphUrls[name]}${tail}` : whole),
-      ),
-    );
-
-    const gatewayEnv = (port: number) => ({
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      SUPERGRAPH_PATH: supergraphPath,
-      GATEWAY_PRIVATE_KEY: keys.gatewayPrivateKey,
-    });
+    const gatewayEnv = (port: number) => commonGatewayEnv(port, supergraphPath, keys);
     const ourVersion = `${packageVersion(join(root, 'package.json'))}, @apollo/gateway ${packageVersion(join(root, 'node_modules', '@apollo', 'gateway', 'package.json'))}`;
     const gatewaySpecs: Record<GatewayName, (port: number) => { args: string[]; env: Record<string, string>; probe: (url: string) => () => Promise<boolean>; version: string }> = {
       ours: (port) => ({
         args: [join(DIST, 'main.js'), 'gateway'],
-        env: {
-          ...gatewayEnv(port),
-          LOG_LEVEL: settings.logLevel,
-          DATA_DIR: dataDir,
-          JWT_SECRET: keys.jwtSecret,
-          ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`, url])),
-        },
+        env: { ...gatewayEnv(port), ...ourGatewayEnv(settings, dataDir, keys, subgraphUrls) },
         // Its /ready asks every subgraph's /ready too.
         probe: (url) => () => ok(new URL('/ready', url).href),
         version: ourVersion,
@@ -721,7 +883,7 @@ async function main(): Promise<number> {
         const child = startNode(`gateway ${name}`, spec.args, spec.env);
         children.push(child);
         try {
-          await waitReady(child, spec.probe(url), readyTimeoutMs);
+          await waitReady(child, spec.probe(url), readyTimeout(settings.enterprises));
           gateways.push({ name, url, child, version: spec.version });
         } catch (error) {
           if (name === 'ours') throw error;
@@ -783,7 +945,7 @@ async function main(): Promise<number> {
 
     // Every workload answers correctly on every target before any is loaded.
     const problems: string[] = [];
-    for (const w of workloads) {
+    for (const w of active) {
       for (const g of gateways) {
         const p = await check(`${w.name} via ${TARGET_LABELS[g.name]}`, gatewayTarget(g.url, w.gateway(fixture)));
         if (p) problems.push(p);
@@ -809,15 +971,15 @@ async function main(): Promise<number> {
       return measure(loads(connections, await target(), settings.duration), processes);
     };
 
-    const perRound = workloads.reduce((n, w) => n + targets.reduce((m, t) => m + (t === 'direct' ? (w.direct?.(fixture).length ?? 0) : 1), 0), 0);
+    const perRound = active.reduce((n, w) => n + targets.reduce((m, t) => m + (t === 'direct' ? (w.direct?.(fixture).length ?? 0) : 1), 0), 0);
     say(
-      `loading ${workloads.length} workloads × ${targets.length} targets, ${settings.rounds} interleaved rounds at ${settings.connections.join(' and ')} connections ` +
+      `loading ${active.length} workloads × ${targets.length} targets, ${settings.rounds} interleaved rounds at ${settings.connections.join(' and ')} connections ` +
         `(about ${Math.ceil((perRound * settings.rounds * settings.connections.length * (settings.duration + settings.warmup + 1)) / 60)} min):`,
     );
     const results: RoundResult[] = [];
     for (const connections of settings.connections) {
       for (let round = 1; round <= settings.rounds; round++) {
-        for (const [wi, w] of workloads.entries()) {
+        for (const [wi, w] of active.entries()) {
           // Rotated each round and workload, so no target always follows the same one.
           const order = targets.map((_, i) => targets[(i + round + wi) % targets.length]);
           const conns = Math.min(connections, w.maxConnections ?? connections);
@@ -849,12 +1011,45 @@ async function main(): Promise<number> {
     const summaries = summarize(results).sort(
       (a, b) =>
         a.connections - b.connections ||
-        workloads.findIndex((w) => w.name === a.workload) - workloads.findIndex((w) => w.name === b.workload) ||
+        active.findIndex((w) => w.name === a.workload) - active.findIndex((w) => w.name === b.workload) ||
         TARGETS.indexOf(a.target) - TARGETS.indexOf(b.target),
     );
     const ratioRows = ratios(summaries);
+    const baselineRows = baselineRatios(summaries, active);
     const rssEnd = Object.fromEntries(gateways.map((g) => [g.name, sampleProcess(g.child.pid)?.rssBytes ?? NaN]));
-    const failed = results.some((r) => r.errors || r.non2xx || r.graphqlErrors);
+
+    // The screening phase: a city's population (a graph of its own when its size differs), one
+    // white list at a time, through our gateway with a longer subgraph deadline.
+    let screening: ScreeningReport | undefined;
+    if (!settings.skip.includes('screening')) {
+      let screeningGraph = graph;
+      let screeningDir = dataDir;
+      // A graph of its own when the population differs from the loads'.
+      if (settings.screeningEnterprises !== settings.enterprises) {
+        say(`screening phase: stopping the graph, starting it again with ${settings.screeningEnterprises} demo enterprises…`);
+        await stopAll();
+        children.length = 0;
+        screeningDir = join(dataDir, 'screening');
+        screeningGraph = await startSubgraphs({ settings, enterprises: settings.screeningEnterprises, dataDir: screeningDir, keys, root, children, say });
+      }
+      const url = await startScreeningGateway(settings, screeningDir, keys, screeningGraph, children);
+      say(`screening phase (gateway SUBGRAPH_TIMEOUT_MS=${SCREENING_SUBGRAPH_TIMEOUT_MS}):`);
+      const screeningUrls = screeningGraph.subgraphUrls;
+      screening = await runScreening({
+        gatewayUrl: url,
+        token: (claims) => signDevToken(jwt, claims),
+        direct: async (subgraph, claims, query, variables) =>
+          fetch(screeningUrls[subgraph], {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await signer.sign({ ...claims, role: claims.role as Identity['role'], subject: 'bench' }, subgraph) },
+            body: JSON.stringify({ query, variables }),
+          }),
+        say,
+        repetitions: settings.screeningRepetitions,
+        enterprises: settings.screeningEnterprises,
+      });
+    }
+    const failed = results.some((r) => r.errors || r.non2xx || r.graphqlErrors) || !!screening?.failed;
     const cpu = cpus();
     const machine = {
       cpus: cpu.length,
@@ -873,6 +1068,9 @@ async function main(): Promise<number> {
       connections: settings.connections,
       enterprises: settings.enterprises,
       logLevel: settings.logLevel,
+      skip: settings.skip,
+      screeningEnterprises: settings.screeningEnterprises,
+      screeningRepetitions: settings.screeningRepetitions,
     };
     if (settings.json) {
       const out = {
@@ -900,6 +1098,8 @@ async function main(): Promise<number> {
           gatewayRssBytes: undefined,
           rpsRange: s.rpsRange.map((n) => num(n)),
         })),
+        baselineRatios: baselineRows.map((r) => ({ ...r, p50: num(r.p50), p99: num(r.p99), rps: num(r.rps) })),
+        screening: screening && { ...screening, subgraphTimeoutMs: SCREENING_SUBGRAPH_TIMEOUT_MS },
         ratios: ratioRows.map((r) => ({
           ...r,
           oursPerStock: num(r.oursPerStock),
@@ -932,7 +1132,10 @@ async function main(): Promise<number> {
           '',
           renderRatios(ratioRows.filter((r) => r.connections === connections)),
         );
+        const against = baselineRows.filter((r) => r.connections === connections);
+        if (against.length) out.push('', 'against the baseline, same target and rounds (p50, p99: 1 = as fast as the baseline; req/s below 1 = fewer):', '', renderBaselineRatios(against));
       }
+      if (screening) out.push('', ...renderScreening(screening, SCREENING_SUBGRAPH_TIMEOUT_MS));
       out.push(
         '',
         'failed: connection errors, timeouts, non-2xx and answers with GraphQL errors, over all rounds.',
@@ -941,7 +1144,7 @@ async function main(): Promise<number> {
         'direct Σ: the subgraph calls the gateway makes, loaded one by one and added up (an estimate).',
         'Each server, and the load generator, is a process of its own; on a small machine they still share the cores.',
         '',
-        failed ? 'FAILED: some requests errored, were not 2xx, or answered GraphQL errors' : 'ok: no errors',
+        failed ? 'FAILED: some requests errored, were not 2xx, or answered GraphQL errors (the screening phase included)' : 'ok: no errors',
         '',
       );
       process.stdout.write(out.join('\n'));

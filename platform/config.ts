@@ -109,6 +109,9 @@ const EnvSchema = z.object({
   GRAPH_TIMEOUT_MS: positiveInt.default(120_000),
   /** How often every PUBLISHED policy is screened again for enterprises that newly qualify; at most 7 days (a Node timer). */
   PUSH_RESCREEN_INTERVAL: durationSeconds.refine((v) => v <= 7 * 86400, 'must be at most 7d').default(24 * 3600),
+  // --- periodic jobs (subgraphs/kit/jobs.ts) ---
+  /** How often the policies subgraph expires policies whose application window has ended. */
+  POLICY_EXPIRY_INTERVAL: durationSeconds.default(3600),
 });
 
 /**
@@ -245,6 +248,8 @@ export interface Config {
   /** SIGTERM/SIGINT: drain, close the database, exit 0 within this; past it exit 1. */
   shutdownTimeoutMs: number;
   http: HttpLimits;
+  /** Between runs of the policies subgraph's `expire` job (POLICY_EXPIRY_INTERVAL). */
+  policyExpiryIntervalMs: number;
   /** The event relays (subgraphs/kit/events). */
   events: {
     natsUrl?: string;
@@ -400,6 +405,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     http,
+    policyExpiryIntervalMs: e.POLICY_EXPIRY_INTERVAL * 1000,
     events: {
       natsUrl: e.NATS_URL,
       streamPrefix: e.NATS_STREAM_PREFIX,

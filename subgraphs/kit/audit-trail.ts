@@ -54,6 +54,19 @@ export function currentMutationScope(): MutationScope | undefined {
   return mutationScope.getStore();
 }
 
+/** The actor of work the platform does by itself: `system:<subgraph>-<job>`. */
+export type SystemIdentity = Identity & { subject: `system:${string}` };
+
+/**
+ * Runs work of the platform itself (a job, kit/jobs.ts) in an audit scope, as a person's mutation
+ * runs in its own: what it flushes becomes `audit.mutation` events naming the system actor and
+ * `action` (the mutation whose step it takes, e.g. 'expirePolicy'). Outside a scope a job's
+ * changes would leave no trail.
+ */
+export function runAsSystem<T>(identity: SystemIdentity, action: string, run: () => T): T {
+  return runInMutationScope({ identity, action }, run);
+}
+
 /**
  * Leaves the mutation scope (e.g. relay work nudged from a request): what runs inside emits no
  * audit event and its SQL spans do not join the request's trace.

@@ -6,8 +6,9 @@ import type { SubgraphDefinition } from './subgraph';
 
 /**
  * Periodic work a subgraph does by itself (e.g. the audit store signing its chain head). Each
- * run gets a fresh EntityManager; it runs outside any request, so it emits no audit event. With
- * several replicas every replica runs it: a job must be idempotent (check, then act, under a lock).
+ * run gets a fresh EntityManager; it runs outside any request, so it emits no audit event unless
+ * it acts in a system audit scope (`runAsSystem`, kit/audit-trail.ts). With several replicas every
+ * replica runs it: a job must be idempotent (check, then act, under a lock).
  */
 export interface Job {
   name: string;

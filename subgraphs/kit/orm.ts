@@ -48,6 +48,10 @@ export function ormOptions(definition: SubgraphDefinition<any>, config: Pick<Con
     extensions: [Migrator],
     // Requests fork their own EntityManager; using the global one is a bug we want to hear about.
     allowGlobalContext: false,
+    // MikroORM resolves `em.fork()`/`transactional()` to the transaction of the async context if
+    // its name matches: with one name for all, a relay pass nudged from subgraph A's commit ran
+    // subgraph B's consumer on A's transaction (MetadataError). Each ORM only sees its own.
+    contextName: definition.name,
     forceUndefined: false,
     // Writes flush explicitly (`em.flush()`, `transactional`). 'auto' would make MikroORM track
     // every scalar through per-instance getters/setters (defined on each loaded entity: ~7 % of a

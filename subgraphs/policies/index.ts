@@ -2,6 +2,7 @@ import { parseCreditCode } from '../../platform/credit-code';
 import { echo, invalidInput } from '../../platform/errors';
 import { defineSubgraph, type Context } from '../kit/subgraph';
 import { seedPolicies } from './demo/seed';
+import { policyExpiryJob } from './expiry';
 import { createPoliciesLoaders, EnterpriseEligiblePoliciesResolver, MatchingEnterprise, PolicyScreeningResolver, PopulationScreeningResolver, ScreeningPopulation, type PoliciesLoaders } from './matching';
 import { parsePopulationRegion } from '../kit/population';
 import { PolicyScreeningRun } from './matching/screening-run.entity';
@@ -25,7 +26,8 @@ export const policiesSubgraph = defineSubgraph<PoliciesLoaders>({
   entities: [Policy, PolicyVersion, PolicySignOff, PolicySearchTerm, PolicyScreeningRun, PolicyMessage],
   // 精准推送: messages on publication, and the periodic re-screening for enterprises that newly qualify.
   consumers: [pushConsumer],
-  jobs: [rescreenJob],
+  // The re-screening; and a policy whose application window has ended expires by itself (docs/policies.md, "Expiry").
+  jobs: [rescreenJob, policyExpiryJob()],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em, identity) => createPoliciesLoaders(em, identity),
   seed: seedPolicies,

@@ -43,6 +43,12 @@ export function transition(action: string): Transition {
   return t;
 }
 
+/**
+ * Whether an application window ending on `windowEnd` had ended before `day` (YYYY-MM-DD, China
+ * dates; the last day itself is open). No end: never. The expiry job and the calculator both ask.
+ */
+export const windowEndedBefore = (windowEnd: string | null | undefined, day: string): boolean => !!windowEnd && windowEnd < day;
+
 export const POLICY_OWNER_DEPARTMENTS = DEPARTMENTS.filter((d) => d.functions.includes('POLICY_OWNER'));
 export const isPolicyOwnerDepartment = (code: string) => POLICY_OWNER_DEPARTMENTS.some((d) => d.code === code);
 

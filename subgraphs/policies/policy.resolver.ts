@@ -18,12 +18,12 @@ import {
   guideProblems,
   invalidTransition,
   loadPolicy,
-  policyTransition,
   policyViews,
   PUBLIC_STATUSES,
   refreshIndex,
   regionOfDepartment,
   signer,
+  stepPolicy,
   versionId,
   workingVersion,
 } from './policy.service';
@@ -296,11 +296,7 @@ export class PolicyResolver {
 
   private policyStep({ id, reason }: ReasonArgs, action: string, ctx: Ctx) {
     return ctx.em.transactional(async (em) => {
-      const policy = await loadPolicy(em, id);
-      assertOwner(ctx.identity, policy);
-      policyTransition(policy, action);
-      policy.statusReason = reason?.trim() || null;
-      await em.flush();
+      const policy = (await stepPolicy(em, ctx.identity, { id, action, reason }))!;
       return (await policyViews(em, ctx.identity, [policy]))[0];
     });
   }

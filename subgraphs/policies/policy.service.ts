@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { DEPARTMENTS, departmentRegion } from '../../platform/directory';
 import { AppError, ErrorCode, forbidden, notFound, type FieldProblem } from '../../platform/errors';
 import type { Identity } from '../../platform/identity';
@@ -83,8 +83,9 @@ export async function refreshIndex(em: EntityManager, policy: Policy, v: PolicyV
   await reindex(em, policy.id, termsOf(v, [departmentName(policy.departmentCode)]));
 }
 
-export async function loadPolicy(em: EntityManager, id: string): Promise<Policy> {
-  const policy = await em.findOne(Policy, { id });
+/** `lock`: read `FOR UPDATE` inside a transaction (PostgreSQL; SQLite has one writer anyway). */
+export async function loadPolicy(em: EntityManager, id: string, lock = false): Promise<Policy> {
+  const policy = await em.findOne(Policy, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
   if (!policy) throw notFound('政策', id);
   return policy;
 }
@@ -111,6 +112,27 @@ export function policyTransition(policy: Policy, action: string): void {
   if (!t.from.includes(policy.status)) throw invalidTransition(`政策 ${policy.id} 当前状态为“${policy.status}”，不能${t.label}`, policy.status);
   policy.status = t.to as PolicyStatus;
   policy.updatedAt = new Date();
+}
+
+/**
+ * A step on the served policy (suspend, resume, expire, repeal) by `identity`, inside the caller's
+ * transaction: the mutations and the expiry job (expiry.ts) take it the same way. The row is
+ * locked, so concurrent steps queue and each sees the other's result. `proceed` judges the locked
+ * row: false leaves it as it is (the result is null).
+ */
+export async function stepPolicy(
+  tx: EntityManager,
+  identity: Identity,
+  step: { id: string; action: string; reason?: string | null },
+  proceed?: (policy: Policy) => boolean | Promise<boolean>,
+): Promise<Policy | null> {
+  const policy = await loadPolicy(tx, step.id, true);
+  assertOwner(identity, policy);
+  if (proceed && !(await proceed(policy))) return null;
+  policyTransition(policy, step.action);
+  policy.statusReason = step.reason?.trim() || null;
+  await tx.flush();
+  return policy;
 }
 
 export function signer(identity: Identity, policy: Policy): SignOffDepartment {

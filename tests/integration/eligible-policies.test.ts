@@ -1,3 +1,4 @@
+import { PolicyVersion } from '../../subgraphs/policies/policy.entity';
 import { describeDb } from '../support/db';
 import { startTestGraph, type TestGraph } from '../support/graph';
 
@@ -86,6 +87,25 @@ describeDb('the policy calculator, through the gateway', () => {
       explanation: ['✗ 1 项条件不满足（共 2 项，须全部满足）', '  ✓ 所在地区代码为360732', '  ✗ 纳税信用级别为M级，不属于 A级、B级'],
     });
     expect(entry(list, 'XG-2026-025')).toMatchObject({ outcome: 'ELIGIBLE', estimatedAmountFen: 502920, amountText: '2025年营业收入 50.292万元 × 1% = 5,029.2元' });
+  });
+
+  test('application windows: a window that ended before asOf is not offered; its last day and a window not open yet are', async () => {
+    const token = await graph.token({ role: 'ENTERPRISE', creditCode: JINXIU });
+    const versions = () => graph.subgraphs.policies.db.orm.em.fork();
+    // 纳税信用奖励 (XG-2026-013, ELIGIBLE 30万元) closes on 2026-10-30; 商标品牌奖励 (XG-2026-018, ELIGIBLE 10万元) opens on 2026-11-20.
+    await versions().nativeUpdate(PolicyVersion, { id: 'XG-2026-013@1' }, { windowEnd: '2026-10-30' });
+    await versions().nativeUpdate(PolicyVersion, { id: 'XG-2026-018@1' }, { windowStart: '2026-11-20' });
+    try {
+      const on = async (asOf: string) => (await graph.query(CALC, { cc: JINXIU, nearly: true, asOf }, token)).body.data.enterprise.eligiblePolicies;
+      const afterEnd = await on(AS_OF);
+      expect(entry(afterEnd, 'XG-2026-013')).toBeUndefined();
+      expect(entry(afterEnd, 'XG-2026-018')).toMatchObject({ outcome: 'ELIGIBLE', estimatedAmountFen: 10000000 });
+      expect(afterEnd.filter((e: any) => e.outcome === 'ELIGIBLE')).toHaveLength(9);
+      expect(entry(await on('2026-10-30'), 'XG-2026-013')).toMatchObject({ outcome: 'ELIGIBLE', estimatedAmountFen: 30000000 });
+    } finally {
+      await versions().nativeUpdate(PolicyVersion, { id: 'XG-2026-013@1' }, { windowEnd: '2026-12-31' });
+      await versions().nativeUpdate(PolicyVersion, { id: 'XG-2026-018@1' }, { windowStart: '2026-01-01' });
+    }
   });
 
   test('percentages stop at their cap', async () => {

@@ -39,6 +39,13 @@ describe('configuration', () => {
     expect(loadConfig({ DATA_DIR: dataDir })).toMatchObject({ gatewayIdentity: config.gatewayIdentity, jwt: { secret: config.jwt.secret } });
     expect(loadConfig({ DATA_DIR: newDataDir() }).jwt.secret).not.toBe(config.jwt.secret);
     expect(config.jwt.maxLifetimeSeconds).toBe(12 * 3600);
+    expect(config.policyExpiryIntervalMs).toBe(3600 * 1000);
+  });
+
+  test('POLICY_EXPIRY_INTERVAL: a duration (30m, 1h, seconds); anything else is named', () => {
+    expect(loadConfig({ DATA_DIR: newDataDir(), POLICY_EXPIRY_INTERVAL: '30m' }).policyExpiryIntervalMs).toBe(30 * 60 * 1000);
+    expect(loadConfig({ DATA_DIR: newDataDir(), POLICY_EXPIRY_INTERVAL: '90' }).policyExpiryIntervalMs).toBe(90 * 1000);
+    expect(problemsOf({ POLICY_EXPIRY_INTERVAL: 'hourly' }).join('\n')).toMatch(/^POLICY_EXPIRY_INTERVAL: /m);
   });
 
   test('every problem is listed at once, so a deployment is fixed in one pass', () => {

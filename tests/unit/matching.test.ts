@@ -1,6 +1,6 @@
 import { INDICATORS, type Condition, type InCondition } from '../../subgraphs/policies/conditions';
 import { REQUIRED_FIELDS } from '../../subgraphs/policies/matching/enterprise.stub';
-import { byRank, indicatorValues, latestYearOf, matchPolicy, type Match, type PublishedPolicy } from '../../subgraphs/policies/matching/match';
+import { byRank, indicatorValues, latestYearOf, matchPolicy, offered, type Match, type PublishedPolicy } from '../../subgraphs/policies/matching/match';
 
 const CTX = { today: '2026-10-31', latestYear: 2025 };
 const policy = (conditions: Condition, amountFen = 100): PublishedPolicy => ({ id: 'XG-2026-900', regionCode: '360732', version: 2, conditions, amountRule: { kind: 'FIXED', amountFen } });
@@ -39,6 +39,25 @@ describe('the policy calculator: ELIGIBLE and NEARLY', () => {
     const m = (policyId: string, outcome: Match['outcome'], estimatedAmountFen: number | null) => ({ policyId, outcome, estimatedAmountFen }) as Match;
     const sorted = [m('C', 'NEARLY', 900), m('B', 'ELIGIBLE', null), m('A', 'ELIGIBLE', 5), m('D', 'ELIGIBLE', 5), m('E', 'ELIGIBLE', 7)].sort(byRank);
     expect(sorted.map((x) => x.policyId)).toEqual(['E', 'A', 'D', 'B', 'C']);
+  });
+});
+
+describe('application windows', () => {
+  // A county policy of 兴国县 whose window is 2026-03-01 … 2026-09-30.
+  const windowed = { ...policy({ all: [region] }), windowEnd: '2026-09-30' };
+  test('offered up to and on the last day; not once the window has ended (the enterprise can no longer apply)', () => {
+    expect(offered(windowed, '360732', '2026-09-29')).toBe(true);
+    expect(offered(windowed, '360732', '2026-09-30')).toBe(true);
+    expect(offered(windowed, '360732', '2026-10-01')).toBe(false);
+    expect(offered(windowed, '360732', '2026-10-31')).toBe(false);
+  });
+  test('a window not open yet is offered (it is coming); no end date is always offered; the region still decides', () => {
+    // asOf 2026-02-15, before the window opens on 2026-03-01: listed.
+    expect(offered(windowed, '360732', '2026-02-15')).toBe(true);
+    expect(offered({ ...windowed, windowEnd: null }, '360732', '2099-12-31')).toBe(true);
+    expect(offered(windowed, '360731', '2026-09-01')).toBe(false);
+    expect(offered({ ...windowed, regionCode: '360700' }, '360731', '2026-09-01')).toBe(true);
+    expect(offered(windowed, undefined, '2026-09-01')).toBe(false);
   });
 });
 

@@ -32,6 +32,7 @@ async function load(em: EntityManager, identity: Identity): Promise<PublishedCat
     version: v.current.number,
     conditions: v.current.conditions as Condition,
     amountRule: v.current.amountRule as AmountRule,
+    windowEnd: v.current.windowEnd,
   }));
   return { policies, views: new Map(views.map((v) => [v.id, v])) };
 }

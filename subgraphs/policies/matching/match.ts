@@ -1,4 +1,6 @@
+import { regionCovers } from '../../../platform/identity';
 import { computeAmount, evaluate, explanationLines, INDICATORS, type AmountRule, type Condition, type EvalContext, type Explanation, type Indicators } from '../conditions';
+import { windowEndedBefore } from '../lifecycle';
 
 /** A published policy as the calculator needs it (the served version's conditions and amount rule). */
 export interface PublishedPolicy {
@@ -7,7 +9,17 @@ export interface PublishedPolicy {
   version: number;
   conditions: Condition;
   amountRule: AmountRule;
+  /** The served version's application window (YYYY-MM-DD; null: open-ended). */
+  windowEnd?: string | null;
 }
+
+/**
+ * Whether the calculator offers a policy to an enterprise of `regionCode` on `asOf`: the policy's
+ * region covers it, and its application window has not ended before `asOf` (it can still apply).
+ * A window not yet open is offered: the policy is coming, the enterprise can prepare.
+ */
+export const offered = (policy: PublishedPolicy, regionCode: unknown, asOf: string): boolean =>
+  typeof regionCode === 'string' && regionCovers(policy.regionCode, regionCode) && !windowEndedBefore(policy.windowEnd, asOf);
 
 export type MatchOutcome = 'ELIGIBLE' | 'NEARLY';
 

@@ -1,12 +1,11 @@
 import { Args, ArgsType, Ctx, Directive, Field, FieldResolver, Resolver, Root } from 'type-graphql';
-import { regionCovers } from '../../../platform/identity';
 import { toChinaDate } from '../../kit/calendar';
 import { assertCanReadEnterpriseKey, Guard, requireAuthenticated } from '../../kit/scope';
 import type { Context } from '../../kit/subgraph';
 import { CalendarDate } from '../../kit/validation';
 import { MatchingEnterprise, REQUIRED_FIELDS } from './enterprise.stub';
 import type { PoliciesLoaders } from './loader';
-import { byRank, indicatorValues, latestYearOf, matchPolicy } from './match';
+import { byRank, indicatorValues, latestYearOf, matchPolicy, offered } from './match';
 import { EligiblePolicy } from './matching.types';
 
 type Ctx = Context<PoliciesLoaders>;
@@ -44,7 +43,7 @@ export class EnterpriseEligiblePoliciesResolver {
     const evaluatedOn = args.asOf ?? toChinaDate(new Date());
     const evalCtx = { today: evaluatedOn, latestYear: latestYearOf(rep) };
     const matches = catalog.policies
-      .filter((p) => typeof enterprise.regionCode === 'string' && regionCovers(p.regionCode, enterprise.regionCode))
+      .filter((p) => offered(p, enterprise.regionCode, evaluatedOn))
       .map((p) => matchPolicy(p, values, evalCtx, args.includeNearly))
       .filter((m) => m !== null)
       .sort(byRank);
