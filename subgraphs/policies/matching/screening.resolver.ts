@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { LRUCache } from 'lru-cache';
 import { Arg, Args, ArgsType, Ctx, Directive, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { badInput, echo, forbidden, invalidInput, notFound } from '../../../platform/errors';
 import { regionCovers, type Identity, type Role } from '../../../platform/identity';
@@ -51,6 +52,13 @@ interface StoredEntries {
 interface Screened extends PolicyScreening {
   stored: StoredEntries;
 }
+
+/**
+ * Kept screenings recently written or read, decoded: a department pages through one white list
+ * (34 pages for a city) and each page would otherwise unzip and parse all of it again. A kept
+ * screening never changes, so a process-local cache is never stale.
+ */
+const decoded = new LRUCache<string, StoredEntries>({ max: 8 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -138,6 +146,7 @@ export class PopulationScreeningResolver {
     const fork = ctx.em.fork();
     fork.persist(run);
     await fork.flush();
+    decoded.set(run.id, stored);
     return view(run, catalog.views.get(policy.id)!, stored);
   }
 }
@@ -166,7 +175,9 @@ export class PolicyScreeningResolver {
     if (!run || !(ctx.identity.role === 'AUDITOR' || (ctx.identity.region && regionCovers(ctx.identity.region, run.regionCode)))) throw notFound('筛查', id);
     const policy = await ctx.em.findOneOrFail(Policy, { id: run.policyId });
     const [policyView] = await policyViews(ctx.em, ctx.identity, [policy]);
-    return view(run, policyView, JSON.parse(gunzipSync(run.entries).toString('utf8')) as StoredEntries);
+    let stored = decoded.get(run.id);
+    if (!stored) decoded.set(run.id, (stored = JSON.parse(gunzipSync(run.entries).toString('utf8')) as StoredEntries));
+    return view(run, policyView, stored);
   }
 
   @FieldResolver(() => ScreeningEntryConnection, { description: `筛查结果（按信用代码排序，游标分页，每页 1–${MAX_ENTRIES_PAGE} 条）` })
