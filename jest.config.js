@@ -12,6 +12,9 @@ const base = {
 module.exports = {
   // Global only: jest ignores testTimeout inside a project.
   testTimeout: 60000,
+  // Two files at a time even on 2 cores (jest's default there is one, in band): the tests wait on
+  // HTTP, databases and relays much of the time, and one at a time the suite outgrew 30 minutes.
+  maxWorkers: 2,
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   projects: [
     { ...base, displayName: 'sqlite', testMatch: ['<rootDir>/tests/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/browser/'], globals: { TEST_DB: 'sqlite' } },
