@@ -107,7 +107,7 @@ describeDb(`policies expire when their application window has ended (${testDrive
   test('the job runs by itself on its interval from the config, with the clock it is given', async () => {
     await setWindow('XG-2026-006', '2026-03-31');
     const definition = { ...policiesSubgraph, jobs: [policyExpiryJob(() => DAY_AFTER)] };
-    expect(policiesSubgraph.jobs?.map((j) => j.name)).toEqual(['expire']);
+    expect(policiesSubgraph.jobs?.map((j) => j.name)).toContain('expire');
     const jobs = startJobs([{ definition, orm: policies.orm }], silent, { config: { policyExpiryIntervalMs: 30 } as Config });
     try {
       await eventually(() => policy('XG-2026-006'), (p) => p.status === 'EXPIRED', 10_000);

@@ -120,7 +120,8 @@ describeDb('random inputs at every argument of every operation', () => {
         { numRuns: 40 },
       );
     }
-  });
+    // 40 runs of every operation of the API: it grows with the API (about a minute since issue 8).
+  }, 240_000);
 
   /**
    * `_entities` representations are `_Any`: whatever a caller puts in a key reaches the reference
