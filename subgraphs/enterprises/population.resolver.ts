@@ -1,6 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { Arg, Ctx, Directive, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { assertCanReadPopulation, parsePopulationRegion, PopulationTableScalar, type PopulationKey, type PopulationTable } from '../kit/population';
+import { assertCanReadPopulation, rawTable, parsePopulationRegion, PopulationTableScalar, type PopulationKey, type PopulationTable } from '../kit/population';
 import { regionCondition } from '../kit/scope';
 import { decodeSet } from '../kit/set-column';
 import type { Context } from '../kit/subgraph';
@@ -36,14 +36,12 @@ export function populationLoader(em: SqlEntityManager) {
   return (regionCode: string): Promise<RegistryRow[]> => {
     let rows = cache.get(regionCode);
     if (!rows) {
-      const meta = em.getMetadata().get(Enterprise.name);
-      const column = (p: keyof RegistryRow) => meta.properties[p].fieldNames[0];
-      const schema = em.config.get('schema');
+      const { table, column } = rawTable(em, Enterprise);
       const region = (regionCondition(regionCode) as { regionCode: string | { $gte: string; $lt: string } }).regionCode;
       const fields: (keyof RegistryRow)[] = ['creditCode', 'regionCode', 'industryCode', 'scale', 'tagList', 'registeredOn'];
       let query = em
         .getKnex()
-        .from(schema ? `${schema}.${meta.tableName}` : meta.tableName)
+        .from(table)
         .select(Object.fromEntries(fields.map((f) => [f, column(f)])))
         .orderBy(column('creditCode'));
       query = typeof region === 'string' ? query.where(column('regionCode'), region) : query.where(column('regionCode'), '>=', region.$gte).where(column('regionCode'), '<', region.$lt);

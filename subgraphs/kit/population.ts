@@ -5,6 +5,7 @@ import { isKnownRegion } from '../../platform/directory';
 import { AppError, echo, ErrorCode, forbidden, invalidInput } from '../../platform/errors';
 import { regionCovers, type Identity } from '../../platform/identity';
 import { requireAuthenticated } from './scope';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 
 /*
  * Every enterprise of a region as one entity, for screening (免申即享 white lists, 精准推送).
@@ -123,4 +124,14 @@ export function chunks<T>(list: readonly T[], size = 5000): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
+}
+
+/**
+ * An entity's table for a raw knex read (bulk population reads skip ORM hydration): its name,
+ * schema-qualified on PostgreSQL, and its columns by property name.
+ */
+export function rawTable(em: SqlEntityManager, entity: { name: string }): { table: string; column(property: string): string } {
+  const meta = em.getMetadata().get(entity.name);
+  const schema = em.config.get('schema');
+  return { table: schema ? `${schema}.${meta.tableName}` : meta.tableName, column: (property) => meta.properties[property].fieldNames[0] };
 }

@@ -48,8 +48,8 @@ export class PolicyScreeningRun {
   @Property({ type: 'string', length: 128, nullable: true })
   screenedBy?: string | null;
 
-  /** gzip(JSON of { eligible, unknown }: StoredEntry[]). */
-  @Property({ type: 'blob' })
+  /** gzip(JSON of { eligible, unknown }: StoredEntry[]). Lazy: a page of a recently read screening comes from the decoded cache. */
+  @Property({ type: 'blob', lazy: true })
   entries!: Buffer;
 
   @Property({ type: 'datetime' })

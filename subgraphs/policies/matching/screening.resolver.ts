@@ -176,7 +176,10 @@ export class PolicyScreeningResolver {
     const policy = await ctx.em.findOneOrFail(Policy, { id: run.policyId });
     const [policyView] = await policyViews(ctx.em, ctx.identity, [policy]);
     let stored = decoded.get(run.id);
-    if (!stored) decoded.set(run.id, (stored = JSON.parse(gunzipSync(run.entries).toString('utf8')) as StoredEntries));
+    if (!stored) {
+      await ctx.em.populate(run, ['entries']);
+      decoded.set(run.id, (stored = JSON.parse(gunzipSync(run.entries).toString('utf8')) as StoredEntries));
+    }
     return view(run, policyView, stored);
   }
 

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { regionCovers } from '../../../platform/identity';
 import { recordAccess } from '../../kit/access';
-import { assertCanReadPopulation, chunks, memberCodes, parsePopulationRegion, type PopulationMembers } from '../../kit/population';
+import { assertCanReadPopulation, chunks, rawTable, memberCodes, parsePopulationRegion, type PopulationMembers } from '../../kit/population';
 import { regionOfCreditCode } from '../../kit/scope';
 import type { Context } from '../../kit/subgraph';
 import { assertSourceReader } from './scope';
@@ -42,10 +42,7 @@ export async function populationRows<R>(
 ): Promise<R[]> {
   const sql = em as SqlEntityManager;
   const knex = sql.getKnex();
-  const meta = sql.getMetadata().get(entity.name);
-  const column = (property: string) => meta.properties[property].fieldNames[0];
-  const schema = sql.config.get('schema');
-  const table = schema ? `${schema}.${meta.tableName}` : meta.tableName;
+  const { table, column } = rawTable(sql, entity);
   const where = Object.fromEntries(Object.entries(options.where ?? {}).map(([p, v]) => [`r.${column(p)}`, v]));
   const out: R[] = [];
   for (const chunk of chunks(codes)) {
