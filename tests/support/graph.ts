@@ -13,7 +13,7 @@ import { subgraphs } from '../../subgraphs/registry';
 import { startEvents, type EventsRuntime } from '../../subgraphs/kit/events';
 import { graphClientFromConfig } from '../../subgraphs/kit/graph-client';
 import type { Services } from '../../subgraphs/kit/services';
-import { openTestDatabase, type TestDatabase } from './db';
+import { openTestDatabase, sharedTestDatabase, type TestDatabase } from './db';
 
 export interface RunningSubgraph {
   server: SubgraphServer;
@@ -95,8 +95,9 @@ export async function startTestGraph(
   // The tax subgraph gets a short deadline of its own: the hung-subgraph test waits for it.
   const config = testConfig({ SUPERGRAPH_PATH: supergraphPath, SUBGRAPH_TAX_TIMEOUT_MS: '800', ...options.env });
   const running: Record<string, RunningSubgraph> = {};
+  const database = await sharedTestDatabase();
   for (const definition of subgraphs) {
-    const db = await openTestDatabase(definition, { demo: options.demo ?? true, demoEnterprises: config.demoEnterprises });
+    const db = await openTestDatabase(definition, { demo: options.demo ?? true, demoEnterprises: config.demoEnterprises, sharedUrl: database.url });
     const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name) ?? options.subgraphLog?.child({ service: definition.name }));
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
@@ -144,6 +145,7 @@ export async function startTestGraph(
         await s.server.stop().catch(() => undefined);
         await s.db.close();
       }
+      await database.drop();
     },
   };
 }
