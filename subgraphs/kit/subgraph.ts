@@ -7,6 +7,7 @@ import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
 import type { Job } from './jobs';
 import type { Consumer } from './events/types';
+import type { UploadsDefinition } from './uploads/types';
 
 
 export interface SeedOptions {
@@ -73,6 +74,8 @@ export interface SubgraphDefinition<L = unknown> {
   exports?: Record<string, ExportHandler<any>>;
   /** Periodic work of this subgraph's own (kit/jobs.ts), started by main.ts beside the event relays. */
   jobs?: Job[];
+  /** Files beside the graph: `POST /uploads`, `GET /uploads/<id>` (kit/uploads, docs/uploads.md). */
+  uploads?: UploadsDefinition<L, any>;
 }
 
 /**
