@@ -19,6 +19,7 @@ import { writeAccessEvents } from './access';
 import { databasePoolStats } from './orm';
 import { buildFederatedSchema } from './schema';
 import type { Context, SubgraphDefinition } from './subgraph';
+import type { ServicesHolder } from './services';
 import { createUploadMetrics, LocalDiskStorage, UPLOADS_PATH, uploadsRoute, type BlobStorage } from './uploads';
 
 export interface SubgraphServer {
@@ -125,6 +126,8 @@ export async function createSubgraphServer(
   config: Pick<Config, 'gatewayIdentity' | 'logLevel' | 'production' | 'queryLimits' | 'queryCacheMaxBytes' | 'metricsToken'> &
     Partial<Pick<Config, 'http' | 'shutdownTimeoutMs' | 'uploads'>>,
   log: Logger = createLogger(config.logLevel, { service: definition.name }),
+  /** What requests see as `Context.services`; filled in by the starter once the gateway listens. */
+  services: ServicesHolder = { current: {} },
   /** Where a definition with `uploads` keeps files; default the local disk under UPLOAD_DIR/<subgraph>. */
   storage?: BlobStorage,
 ): Promise<SubgraphServer> {
@@ -186,6 +189,7 @@ export async function createSubgraphServer(
       traceId: currentTraceId(),
       loaders: definition.createLoaders(em, identity),
       log: log.child({ requestId }),
+      services: services.current,
     };
   };
 
