@@ -88,7 +88,7 @@ const EnvSchema = z.object({
   SUBGRAPH_MAX_BODY_BYTES: positiveInt.default(32_000_000),
   // --- material uploads (subgraphs/kit/uploads, docs/uploads.md) ---
   /** Largest file `POST /uploads` takes, checked on the bytes as they stream in (gateway and subgraph); 20 MiB. */
-  UPLOAD_MAX_BYTES: positiveInt.default(20 * 2 ** 20),
+  UPLOAD_MAX_BYTES: positiveInt.max(2 ** 30, 'must be at most 1073741824 (1 GiB): materials are documents and scans').default(20 * 2 ** 20),
   /** Where uploaded files are kept, content-addressed, one folder per subgraph; default `<DATA_DIR>/uploads`. */
   UPLOAD_DIR: z.string().min(1).optional(),
   // --- events (see docs/events.md) ---

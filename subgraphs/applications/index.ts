@@ -3,6 +3,7 @@ import { Application, ApplicationMaterial, ApplicationStep } from './application
 import { ApplicationResolver } from './application.resolver';
 import { applicationView } from './application.view';
 import { createApplicationsLoaders, type ApplicationsLoaders } from './loaders';
+import { materialUploads, MaterialUpload } from './materials';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { canReadApplication } from './scope';
 
@@ -18,7 +19,9 @@ export const applicationsSubgraph = defineSubgraph<ApplicationsLoaders>({
   owner: '县行政审批局（一窗受理）',
   department: 'APPROVAL',
   resolvers: [ApplicationResolver],
-  entities: [Application, ApplicationStep, ApplicationMaterial],
+  entities: [Application, ApplicationStep, ApplicationMaterial, MaterialUpload],
+  // Materials are uploaded beside the graph: POST /uploads, GET /uploads/<id> (materials/, docs/uploads.md).
+  uploads: materialUploads,
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createApplicationsLoaders(em),
   referenceResolvers: {

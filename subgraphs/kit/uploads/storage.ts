@@ -69,11 +69,18 @@ export function formatBytes(bytes: number): string {
  */
 export class LocalDiskStorage implements BlobStorage {
   private readonly staging: string;
+  private prepared = false;
 
   constructor(readonly dir: string) {
     this.staging = join(dir, 'tmp');
+  }
+
+  /** Created on the first upload, not at start: a subgraph nobody uploads to leaves no folder. */
+  private prepare(): void {
+    if (this.prepared) return;
     mkdirSync(this.staging, { recursive: true, mode: 0o700 });
     this.removeStale();
+    this.prepared = true;
   }
 
   pathOf(key: string): string {
@@ -82,6 +89,7 @@ export class LocalDiskStorage implements BlobStorage {
   }
 
   async put(source: AsyncIterable<Buffer | Uint8Array>, options: PutOptions): Promise<StoredBlob> {
+    this.prepare();
     const staged = join(this.staging, `${randomUUID()}.part`);
     const hash = createHash('sha256');
     const headBytes = options.headBytes ?? 0;
