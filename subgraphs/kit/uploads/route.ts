@@ -101,6 +101,8 @@ export function uploadsRoute(options: {
 }) {
   const { uploads, storage, maxBytes, metrics, log } = options;
   const accepted = uploads.mediaTypes ?? ALL_TYPES;
+  /** Writes what the request buffered for the access log; a failure is logged, not shown (kit/server.ts does the same). */
+  const finish = (context: Context<any>) => options.finish(context).catch((error) => log.error('access log: events not written', { error, requestId: context.requestId }));
 
   async function store(req: IncomingMessage, res: ServerResponse, url: URL, context: Context<any>): Promise<void> {
     // Told up front: refused before a byte is read.
@@ -140,8 +142,11 @@ export function uploadsRoute(options: {
   async function serve(res: ServerResponse, id: string, context: Context<any>): Promise<void> {
     if (!uploads.find) throw new AppError(ErrorCode.NOT_FOUND, '此子图不提供材料下载');
     const found = await uploads.find({ id, context });
-    if (!found) throw new AppError(ErrorCode.NOT_FOUND, '未找到该材料，或您无权查看', { key: id.slice(0, 64) });
+    // The same answer for an id that does not exist and one the caller may not read.
+    if (!found) throw new AppError(ErrorCode.NOT_FOUND, '未找到该材料，或您无权查看');
     const { stream, size } = await storage.open(found.key);
+    // The read is in the access log before a byte of the document leaves (as GraphQL reads are).
+    await finish(context);
     res.writeHead(200, {
       'content-type': found.mediaType,
       'content-length': size,
@@ -193,7 +198,7 @@ export function uploadsRoute(options: {
         errors: [{ message: code === ErrorCode.INTERNAL_SERVER_ERROR ? '上传或下载失败，请稍后重试；如持续出现请联系平台运维并提供请求编号' : message, extensions: code === ErrorCode.INTERNAL_SERVER_ERROR ? { code } : { ...details, code } }],
       });
     } finally {
-      if (context) await options.finish(context).catch((error) => log.error('access log: events not written', { error, requestId: context?.requestId }));
+      if (context) await finish(context);
     }
   };
 }

@@ -99,7 +99,8 @@ export class LocalDiskStorage implements BlobStorage {
     let headSeen = !options.onHead;
     let kept = false;
     try {
-      file = await open(staged, 'wx', 0o600);
+      // Read back by `accept` (a zip's directory) before it is kept.
+      file = await open(staged, 'wx+', 0o600);
       for await (const piece of source) {
         const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
         size += chunk.length;
