@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeCreditCode } from '../../platform/credit-code';
 import { OutboxEvent } from '../../subgraphs/kit/events/entities';
-import { lookupMaterials, MaterialUpload } from '../../subgraphs/applications/materials';
+import { lookupUploads, MaterialUpload } from '../../subgraphs/applications/materials';
 import { DOCX, EXE, HTML, JPEG, OFD, PDF, PNG, SVG } from '../support/files';
 import { startTestGraph, type TestGraph } from '../support/graph';
 
@@ -273,22 +273,23 @@ describe('material uploads beside the graph', () => {
     });
   });
 
-  test('lookupMaterials: the intake’s check of references — own uploads pass with their hash; another enterprise’s reads like a missing one', async () => {
+  test('lookupUploads: the intake’s check of references — own uploads (by itself or a window) come with their hash; another enterprise’s is left out like a missing one', async () => {
     const mine = (await upload(PNG, { token: tokens.enterprise, fileName: '照片.png' })).body;
+    const byWindow = (await upload(PDF, { token: tokens.clerk, fileName: '申请表.pdf', creditCode: ENTERPRISE })).body;
     const theirs = (await upload(PNG, { token: tokens.other, fileName: '照片.png' })).body;
     const em = graph.subgraphs.applications.db.orm.em.fork();
     const missing = '00000000-0000-4000-8000-000000000000';
-    const { materials, problems } = await lookupMaterials(em, ENTERPRISE, [
-      { name: '厂房照片', uploadId: mine.id },
-      { name: '营业执照', uploadId: theirs.id },
-      { name: '财务报表', uploadId: missing },
-      { name: '合同', uploadId: 'x' },
-    ]);
-    expect(materials).toEqual([{ name: '厂房照片', uploadId: mine.id, sha256: sha256(PNG), mediaType: 'image/png', size: PNG.length, fileName: '照片.png' }]);
-    expect(problems.map((p) => p.field)).toEqual(['materials.1.uploadId', 'materials.2.uploadId', 'materials.3.uploadId']);
-    // The same words for another's upload and a missing one.
-    expect(problems[0].message.replace(theirs.id, 'ID').replace('营业执照', 'M')).toBe(problems[1].message.replace(missing, 'ID').replace('财务报表', 'M'));
-    expect(problems[0].message).toContain('不存在或不属于该企业');
+    const found = await lookupUploads(em, [mine.id, byWindow.id, theirs.id, missing, 'not-a-uuid-at-all', mine.id], {
+      creditCode: ENTERPRISE,
+      identity: { role: 'ENTERPRISE', creditCode: ENTERPRISE },
+    });
+    expect(Object.fromEntries(found)).toEqual({
+      [mine.id]: { uploadId: mine.id, sha256: sha256(PNG), mediaType: 'image/png', size: PNG.length },
+      [byWindow.id]: { uploadId: byWindow.id, sha256: sha256(PDF), mediaType: 'application/pdf', size: PDF.length },
+    });
+    // The other enterprise sees its own, and not ours.
+    const forOther = await lookupUploads(em, [mine.id, theirs.id], { creditCode: OTHER, identity: { role: 'ENTERPRISE', creditCode: OTHER } });
+    expect([...forOther.keys()]).toEqual([theirs.id]);
   });
 
   test('metrics count uploads by outcome', async () => {

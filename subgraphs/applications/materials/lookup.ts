@@ -1,58 +1,48 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { echo, type FieldProblem } from '../../../platform/errors';
+import type { Identity } from '../../../platform/identity';
 import { MaterialUpload } from './material-upload.entity';
 import { UUID } from './uploads';
 
-/** A material of a submission that was uploaded: its name in the guide and the id `POST /uploads` answered. */
-export interface MaterialReference {
-  name: string;
+/** What intake keeps of an uploaded material (ApplicationMaterial's columns). */
+export interface UploadedMaterial {
   uploadId: string;
+  sha256: string | null;
+  mediaType: string | null;
+  size: number | null;
 }
 
-/** A referenced upload that holds: what the application keeps of it (ApplicationMaterial, the accepted event). */
-export interface CheckedMaterial {
-  name: string;
-  uploadId: string;
-  sha256: string;
-  mediaType: string;
-  size: number;
-  fileName: string;
-}
+/**
+ * The shape of an upload id, checked by the input validator before any lookup. Wider than the
+ * UUIDs `POST /uploads` hands out (a storage behind it may name uploads otherwise); anything
+ * that is not one of ours is simply not found.
+ */
+export const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** Who may have uploaded a material an application uses: the enterprise itself, or a window for it. */
 const UPLOADERS = new Set(['ENTERPRISE', 'WINDOW_CLERK']);
 
 /**
- * Checks the uploads an application's materials reference, in one query: each must exist, be
- * for the same enterprise as the application, and have come from an allowed uploader (the
- * enterprise or a window; `POST /uploads` let no one else in, this holds it again). Every bad
- * reference is one problem (一次性告知: the intake reports them with its own, all at once, and
- * stores nothing); an upload of another enterprise reads exactly like a missing one, so ids
- * cannot be probed. The same upload may serve several materials and several applications of its
- * enterprise. `field(i)` names the i-th reference's field in the caller's input.
+ * The uploads among `ids` that exist and that the caller may attach to `owner.creditCode`'s
+ * application, by id, with the SHA-256, media type and size computed when they were uploaded;
+ * an id missing from the map is refused by intake ("上传编号不存在或不属于该企业"). One statement.
+ *
+ * An upload qualifies when it was made for that same enterprise, by the enterprise itself or by
+ * a window clerk for it (`POST /uploads` lets nobody else upload; this holds it again). Another
+ * enterprise's upload is left out exactly like one that does not exist, so ids cannot be probed.
+ * Any submitter who may act for the enterprise (itself, a window) may use any of its uploads, and
+ * one upload may serve several materials and several applications: 一次上传，多次使用.
  */
-export async function lookupMaterials(
+export async function lookupUploads(
   em: EntityManager,
-  creditCode: string,
-  references: readonly MaterialReference[],
-  field: (index: number) => string = (index) => `materials.${index}.uploadId`,
-): Promise<{ materials: CheckedMaterial[]; problems: FieldProblem[] }> {
-  const problems: FieldProblem[] = [];
-  const ids = [...new Set(references.map((r) => r.uploadId).filter((id) => UUID.test(id)))];
-  const uploads = ids.length ? await em.find(MaterialUpload, { id: { $in: ids } }) : [];
-  const byId = new Map(uploads.map((u) => [u.id, u]));
-  const materials: CheckedMaterial[] = [];
-  references.forEach((reference, index) => {
-    if (!UUID.test(reference.uploadId)) {
-      problems.push({ field: field(index), message: `材料“${echo(reference.name)}”的上传编号“${echo(reference.uploadId)}”格式无效：应为上传接口返回的 id` });
-      return;
-    }
-    const upload = byId.get(reference.uploadId);
-    if (!upload || upload.creditCode !== creditCode || !UPLOADERS.has(upload.uploadedByRole)) {
-      problems.push({ field: field(index), message: `材料“${echo(reference.name)}”引用的上传文件 ${reference.uploadId} 不存在或不属于该企业：请重新上传` });
-      return;
-    }
-    materials.push({ name: reference.name, uploadId: upload.id, sha256: upload.sha256, mediaType: upload.mediaType, size: upload.size, fileName: upload.fileName });
-  });
-  return { materials, problems };
+  ids: string[],
+  owner: { creditCode: string; identity: Identity },
+): Promise<Map<string, UploadedMaterial>> {
+  const ours = [...new Set(ids.filter((id) => UUID.test(id)))];
+  if (!ours.length) return new Map();
+  const uploads = await em.find(MaterialUpload, { id: { $in: ours }, creditCode: owner.creditCode });
+  return new Map(
+    uploads
+      .filter((u) => UPLOADERS.has(u.uploadedByRole))
+      .map((u) => [u.id, { uploadId: u.id, sha256: u.sha256, mediaType: u.mediaType, size: u.size }]),
+  );
 }
