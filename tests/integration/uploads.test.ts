@@ -212,8 +212,11 @@ describe('material uploads beside the graph', () => {
     ['a department reviewer', 'reviewer', ENTERPRISE],
     ['the Approval Bureau', 'bureau', ENTERPRISE],
     ['the auditor', 'auditor', ENTERPRISE],
+    ['finance', 'finance', ENTERPRISE],
   ])('refused with FORBIDDEN, nothing kept: %s', async (_name, caller, creditCode) => {
-    const { status, body } = await keepsNothing(() => upload(PDF, { token: tokens[caller], fileName: 'a.pdf', creditCode }));
+    // Decided before the body is read; the answer still arrives whole while a large body streams on.
+    const large = Buffer.concat([PDF, Buffer.alloc(LIMIT - PDF.length - 1, 0x20)]);
+    const { status, body } = await keepsNothing(() => upload(large, { token: tokens[caller], fileName: 'a.pdf', creditCode, stream: true }));
     expect(status).toBe(403);
     expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
   });
