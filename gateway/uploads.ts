@@ -128,6 +128,15 @@ export function uploadsProxy(options: {
       if (upload) res.setHeader('connection', 'close');
       sendJson(res, 502, { errors: [{ message: `子图 ${UPLOADS_SUBGRAPH} 暂时无法处理上传或下载，请稍后重试`, extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, serviceName: UPLOADS_SUBGRAPH } }] });
     } finally {
+      // The subgraph answered before the whole body came (a refusal): the rest is read and
+      // dropped so the caller sees the answer, up to the limit; past it the connection goes.
+      if (upload && !req.complete && !req.destroyed && !res.hasHeader('connection')) {
+        req.on('data', (chunk: Buffer) => {
+          forwarded += chunk.length;
+          if (forwarded > maxBytes) req.destroy();
+        });
+        req.resume();
+      }
       options.log.info(upload ? 'upload' : 'download', {
         requestId,
         role: identity.role,
