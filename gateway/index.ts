@@ -9,13 +9,14 @@ import type { Config } from '../platform/config';
 import { AppError, ErrorCode, errorLogPlugin } from '../platform/errors';
 import { decodePurpose, PURPOSE_HEADER } from '../platform/purpose';
 import { createHttpHandler, createHttpServer, drainPlugin, listen, sendJson, type RunningServer } from '../platform/http';
-import { createIdentitySigner, REQUEST_ID_HEADER } from '../platform/identity';
+import { createIdentitySigner, REQUEST_ID_HEADER, type Identity } from '../platform/identity';
 import { queryGuard, resolveQueryLimits, type QueryGuard } from '../platform/limits';
 import { createLogger, type Logger } from '../platform/logger';
 import { createGatewayMetrics, graphqlMetricsPlugin, metricsRoute } from '../platform/metrics';
 import { initTelemetry, traceRequests } from '../platform/telemetry';
 import { createAuthenticator } from './auth';
 import { exportsProxy, GATEWAY_EXPORTS_PREFIX } from './exports';
+import { GATEWAY_UPLOADS_PATH, uploadsProxy } from './uploads';
 import type { GatewayContext } from './context';
 import { overloadPlugin, SubgraphDataSource } from './datasource';
 import { IDE_ASSET_PREFIX, ideAsset, ideContentSecurityPolicy, ideLandingPagePlugin } from './ide';
@@ -187,6 +188,21 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
     return { ready, draining, subgraphs };
   }
 
+  // What the routes beside /graphql (exports, uploads) need to call a subgraph for an authenticated caller.
+  const proxied = {
+    urlOf: (name: string) => {
+      const service = services.find((s) => s.name === name);
+      return service && urlOf(name, service.url);
+    },
+    authenticate: (authorization: string | undefined) => authenticate(authorization),
+    identityHeader: (identity: Identity, subgraph: string) => signer.header(identity, subgraph),
+    requestId: (req: IncomingMessage) => {
+      const incoming = req.headers[REQUEST_ID_HEADER];
+      return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+  };
+  const uploads = uploadsProxy({ ...proxied, maxBytes: config.uploads.maxBytes, log });
+
   const handler = createHttpHandler<GatewayContext>({
     apollo,
     log,
@@ -202,19 +218,10 @@ export async function createGateway(config: Config, options: GatewayOptions): Pr
       },
       '/metrics': metricsRoute(metrics, config.metricsToken),
       // Downloads (CSV, XLSX) of a subgraph, behind the same authentication as /graphql.
-      [GATEWAY_EXPORTS_PREFIX]: exportsProxy({
-        urlOf: (name) => {
-          const service = services.find((s) => s.name === name);
-          return service && urlOf(name, service.url);
-        },
-        authenticate: (authorization) => authenticate(authorization),
-        identityHeader: (identity, subgraph) => signer.header(identity, subgraph),
-        requestId: (req) => {
-          const incoming = req.headers[REQUEST_ID_HEADER];
-          return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-        },
-        log,
-      }),
+      [GATEWAY_EXPORTS_PREFIX]: exportsProxy({ ...proxied, log }),
+      // Material uploads and their downloads, streamed to the applications subgraph (docs/uploads.md).
+      [GATEWAY_UPLOADS_PATH]: uploads,
+      [`${GATEWAY_UPLOADS_PATH}/`]: uploads,
       '/ready': async (_req, res) => {
         // Draining: 503 at once, without asking anybody, so a load balancer stops sending.
         const state = draining ? { ready: false, draining, subgraphs: {} } : await readiness();

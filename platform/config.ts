@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import {
   DEV_GATEWAY_KEY_FILE,
@@ -85,6 +86,11 @@ const EnvSchema = z.object({
   HTTP_MAX_BODY_BYTES: positiveInt.default(1_000_000),
   /** A subgraph's own ceiling for the gateway's requests: `@requires` fetches carry a region's population tables (screening 100,000 enterprises: about 15 MB). */
   SUBGRAPH_MAX_BODY_BYTES: positiveInt.default(32_000_000),
+  // --- material uploads (subgraphs/kit/uploads, docs/uploads.md) ---
+  /** Largest file `POST /uploads` takes, checked on the bytes as they stream in (gateway and subgraph); 20 MiB. */
+  UPLOAD_MAX_BYTES: positiveInt.max(2 ** 30, 'must be at most 1073741824 (1 GiB): materials are documents and scans').default(20 * 2 ** 20),
+  /** Where uploaded files are kept, content-addressed, one folder per subgraph; default `<DATA_DIR>/uploads`. */
+  UPLOAD_DIR: z.string().min(1).optional(),
   // --- events (see docs/events.md) ---
   /** Set: events go through NATS JetStream; unset: the in-process relay. */
   NATS_URL: z
@@ -266,6 +272,8 @@ export interface Config {
   graph: { url?: string; serviceTokenFile?: string; timeoutMs: number };
   /** 精准推送 (subgraphs/policies/push): the re-screening job's interval. */
   push: { rescreenIntervalMs: number };
+  /** `POST /uploads` (subgraphs/kit/uploads): the size limit and where files are kept. */
+  uploads: { maxBytes: number; dir: string };
 }
 
 /** Timeouts and limits of every HTTP server in the graph (platform/http.ts applies them). */
@@ -416,6 +424,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
     },
     graph: { url: e.GRAPH_URL, serviceTokenFile: e.GRAPH_SERVICE_TOKEN_FILE, timeoutMs: e.GRAPH_TIMEOUT_MS },
     push: { rescreenIntervalMs: e.PUSH_RESCREEN_INTERVAL * 1000 },
+    uploads: { maxBytes: e.UPLOAD_MAX_BYTES, dir: e.UPLOAD_DIR ?? join(e.DATA_DIR, 'uploads') },
   };
 }
 

@@ -22,6 +22,8 @@ export const ErrorCode = {
   OVERLOADED: 'OVERLOADED',
   /** HTTP 413: the request body is over HTTP_MAX_BODY_BYTES (platform/http.ts). */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** HTTP 415: an uploaded file's content (its bytes, not its name) is not a type the endpoint takes (subgraphs/kit/uploads). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -5,6 +5,7 @@ import { EnterpriseReference, PolicyReference } from './application.types';
 import { parseCreditCode } from '../../platform/credit-code';
 import { applicationView } from './application.view';
 import { createApplicationsLoaders, type ApplicationsLoaders } from './loaders';
+import { materialUploads, MaterialUpload } from './materials';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { canReadApplication } from './scope';
 
@@ -21,7 +22,9 @@ export const applicationsSubgraph = defineSubgraph<ApplicationsLoaders>({
   department: 'APPROVAL',
   resolvers: [ApplicationResolver, EnterpriseApplicationsResolver],
   orphanedTypes: [PolicyReference, EnterpriseReference],
-  entities: [Application, ApplicationStep, ApplicationMaterial, ReceiptCounter],
+  entities: [Application, ApplicationStep, ApplicationMaterial, ReceiptCounter, MaterialUpload],
+  // Materials are uploaded beside the graph: POST /uploads, GET /uploads/<id> (materials/, docs/uploads.md).
+  uploads: materialUploads,
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createApplicationsLoaders(em),
   referenceResolvers: {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -19,6 +20,7 @@ import { databasePoolStats } from './orm';
 import { buildFederatedSchema } from './schema';
 import type { Context, SubgraphDefinition } from './subgraph';
 import type { ServicesHolder } from './services';
+import { createUploadMetrics, LocalDiskStorage, UPLOADS_PATH, uploadsRoute, type BlobStorage } from './uploads';
 
 export interface SubgraphServer {
   name: string;
@@ -45,6 +47,9 @@ const noStorePlugin: ApolloServerPlugin<Context<any>> = {
     };
   },
 };
+
+/** UPLOAD_MAX_BYTES' default, for a server built without the whole config (tests). */
+const DEFAULT_UPLOAD_MAX_BYTES = 20 * 2 ** 20;
 
 /** A database that does not answer `select 1` within this is not ready. */
 const READY_DATABASE_TIMEOUT_MS = 2_000;
@@ -119,10 +124,12 @@ export async function createSubgraphServer(
   definition: SubgraphDefinition<any>,
   orm: MikroORM,
   config: Pick<Config, 'gatewayIdentity' | 'logLevel' | 'production' | 'queryLimits' | 'queryCacheMaxBytes' | 'metricsToken'> &
-    Partial<Pick<Config, 'http' | 'shutdownTimeoutMs'>>,
+    Partial<Pick<Config, 'http' | 'shutdownTimeoutMs' | 'uploads'>>,
   log: Logger = createLogger(config.logLevel, { service: definition.name }),
   /** What requests see as `Context.services`; filled in by the starter once the gateway listens. */
   services: ServicesHolder = { current: {} },
+  /** Where a definition with `uploads` keeps files; default the local disk under UPLOAD_DIR/<subgraph>. */
+  storage?: BlobStorage,
 ): Promise<SubgraphServer> {
   const schema = await buildFederatedSchema(definition);
   // The gateway's limits again, as a second wall for a request that did not come through it.
@@ -198,6 +205,19 @@ export async function createSubgraphServer(
     }
   }
 
+  // Files beside the graph (kit/uploads): the local disk unless a storage was given.
+  const uploads = definition.uploads
+    ? uploadsRoute({
+        uploads: definition.uploads,
+        contextFor,
+        storage: storage ?? new LocalDiskStorage(join(config.uploads?.dir ?? join('data', 'uploads'), definition.name)),
+        maxBytes: config.uploads?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES,
+        metrics: createUploadMetrics(metrics.registry),
+        log,
+        finish: (context) => writeAccessEvents(context, orm.em, { subgraph: definition.name, department: definition.department }).then(() => undefined),
+      })
+    : undefined;
+
   const handler = createHttpHandler<Context<any>>({
     apollo,
     log,
@@ -230,6 +250,7 @@ export async function createSubgraphServer(
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
       ...(definition.exports ? { [EXPORTS_PREFIX]: exportsRoute(definition, contextFor, log) } : {}),
+      ...(uploads ? { [UPLOADS_PATH]: uploads, [`${UPLOADS_PATH}/`]: uploads } : {}),
       '/metrics': metricsRoute(metrics, config.metricsToken),
       '/ready': async (_req, res) => {
         const state = await readiness();

@@ -8,6 +8,7 @@ import type { Logger } from '../../platform/logger';
 import type { Job } from './jobs';
 import type { Consumer } from './events/types';
 import type { Services } from './services';
+import type { UploadsDefinition } from './uploads/types';
 
 
 export interface SeedOptions {
@@ -79,6 +80,8 @@ export interface SubgraphDefinition<L = unknown> {
   exports?: Record<string, ExportHandler<any>>;
   /** Periodic work of this subgraph's own (kit/jobs.ts), started by main.ts beside the event relays. */
   jobs?: Job[];
+  /** Files beside the graph: `POST /uploads`, `GET /uploads/<id>` (kit/uploads, docs/uploads.md). */
+  uploads?: UploadsDefinition<L, any>;
 }
 
 /**

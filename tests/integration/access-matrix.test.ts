@@ -419,7 +419,7 @@ export const ROWS: Row[] = [
   {
     name: 'submitApplication (the enterprise itself, or a window clerk of an intake department: the matrix clerk has none)',
     query: 'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id channel } }',
-    variables: (f) => ({ input: { policyId: 'XG-2026-003', creditCode: f.target, materials: [{ name: '专精特新中小企业奖励申报表', uploadId: 'upl_matrix_0001' }] } }),
+    variables: (f) => ({ input: { policyId: 'XG-2026-003', creditCode: f.target, materials: [] } }),
     expect: { ...everyone('deny'), public: 'unauth', enterpriseSelf: 'allow' },
   },
   {
@@ -524,6 +524,40 @@ describeDb('role × operation matrix, through the gateway', () => {
     }
   });
   afterAll(() => graph?.stop());
+
+  /**
+   * The routes beside the graph (docs/uploads.md) by the same callers: `POST /uploads` of a PDF
+   * for the target (clerks name it), then `GET /uploads/<id>` of one the target uploaded itself.
+   * A window clerk uploads only as a clerk of an intake department (县行政审批局, 经开区管委会).
+   */
+  test('POST /uploads and GET /uploads/<id> (materials, applications subgraph)', async () => {
+    const base = graph.gatewayUrl.replace(/\/graphql$/, '');
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+    const outcome = (status: number): Outcome | string =>
+      ({ 200: 'allow', 201: 'allow', 401: 'unauth', 403: 'deny', 404: 'absent', 400: 'input' })[status] ?? `HTTP ${status}`;
+    const upload = (token: string | undefined) =>
+      fetch(`${base}/uploads?creditCode=${fixture.target}&fileName=matrix.pdf`, { method: 'POST', body: pdf, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const own = (await (await upload(tokens.enterpriseSelf)).json()) as { id: string };
+    const windowClerk = (claims: object) => ('department' in claims && ['360732-APPROVAL', '360732-EDZ'].includes((claims as { department: string }).department) ? 'allow' : 'deny');
+    const uploads = {} as Record<Caller, Outcome | string>;
+    const downloads = {} as Record<Caller, Outcome | string>;
+    for (const caller of Object.keys(CALLERS) as Caller[]) {
+      uploads[caller] = outcome((await upload(tokens[caller])).status);
+      downloads[caller] = outcome((await fetch(`${base}/uploads/${own.id}`, { headers: tokens[caller] ? { authorization: `Bearer ${tokens[caller]}` } : {} })).status);
+    }
+    expect(uploads).toEqual({ ...everyone('deny'), public: 'unauth', enterpriseSelf: 'allow', clerkCounty: windowClerk(CALLERS.clerkCounty) });
+    // Officials without a case listing the file see it as absent (no existence oracle); FINANCE reads no materials.
+    expect(downloads).toEqual({
+      ...everyone('absent'),
+      public: 'unauth',
+      enterpriseSelf: 'allow',
+      approvalCounty: 'allow',
+      financeCounty: 'deny',
+      auditor: 'allow',
+      adminCity: 'allow',
+      adminCounty: 'allow',
+    });
+  });
 
   test.each(ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
     const actual = {} as Record<Caller, Outcome | string>;

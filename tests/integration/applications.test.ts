@@ -34,7 +34,6 @@ const ONE = `query($id: ID!) { application(id: $id) { ${FIELDS} policy { id titl
 const BY_RECEIPT = `query($r: String!) { applicationByReceipt(receiptNumber: $r) { id receiptNumber } }`;
 const LIST = `query($f: ApplicationFilter) { applications(first: 100, filter: $f) { totalCount nodes { id creditCode department status channel policyId } } }`;
 
-const upload = (name: string) => ({ name, uploadId: `upl_${Buffer.from(name).toString('hex').slice(0, 24)}` });
 
 describeDb(`applications: intake, formal check, department result (${testDriver})`, () => {
   let graph: TestGraph;
@@ -60,6 +59,17 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
   };
   const code = (body: { errors?: any[] }) => body.errors?.[0]?.extensions?.code;
   const enterprise = (creditCode: string): Claims => ({ role: 'ENTERPRISE', creditCode });
+  /** A material as the intake sees it: uploaded for real (a small PDF) by the enterprise, referenced by its id. */
+  const upload = async (creditCode: string, name: string) => {
+    const response = await fetch(`${graph.gatewayUrl.replace(/\/graphql$/, '')}/uploads?creditCode=${creditCode}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await graph.token(enterprise(creditCode))}`, 'x-file-name': encodeURIComponent(`${name}.pdf`) },
+      body: Buffer.from(`%PDF-1.7\n% ${name}\n%%EOF\n`),
+    });
+    const body = (await response.json()) as { id: string };
+    expect(response.status).toBe(201);
+    return { name, uploadId: body.id };
+  };
   const events = async (type: string) => (await rows().find(OutboxEvent, { type }, { orderBy: { seq: 'asc' } })).map(eventOf);
 
   beforeAll(async () => {
@@ -74,7 +84,7 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
   test('INSTANT online: submit → returned with one complete list → resubmit → accepted (dispatched) → department approves; deadlines on the official calendar', async () => {
     const submitted = (
       await ok(enterprise(A), SUBMIT, {
-        input: { policyId: 'XG-2026-003', creditCode: A, data: { 认定年度: 2026, 认定文号: '赣工信字〔2026〕12号' }, materials: [upload('专精特新中小企业奖励申报表')] },
+        input: { policyId: 'XG-2026-003', creditCode: A, data: { 认定年度: 2026, 认定文号: '赣工信字〔2026〕12号' }, materials: [await upload(A, '专精特新中小企业奖励申报表')] },
       })
     ).submitApplication;
     instantId = submitted.id;
@@ -99,7 +109,7 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
     // Returned is not accepted: the department has nothing yet.
     expect(await events('application.accepted')).toHaveLength(0);
 
-    const resubmitted = (await ok(enterprise(A), RESUBMIT, { id: instantId, input: { materials: [upload('专精特新认定文件'), upload('专精特新中小企业奖励申报表')] } })).resubmitApplication;
+    const resubmitted = (await ok(enterprise(A), RESUBMIT, { id: instantId, input: { materials: [await upload(A, '专精特新认定文件'), await upload(A, '专精特新中小企业奖励申报表')] } })).resubmitApplication;
     expect(resubmitted.status).toBe('SUBMITTED');
     expect(resubmitted.materials.map((m: any) => m.name).sort()).toEqual(['专精特新中小企业奖励申报表', '专精特新认定文件', '纳税证明', '营业执照'].sort());
 
@@ -162,7 +172,7 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
   });
 
   test('容缺受理: only materials the policy version allows; a gap not tolerated is no acceptance', async () => {
-    const { id } = (await ok(enterprise(B), SUBMIT, { input: { policyId: 'XG-2026-003', creditCode: B, materials: [upload('专精特新中小企业奖励申报表')] } })).submitApplication;
+    const { id } = (await ok(enterprise(B), SUBMIT, { input: { policyId: 'XG-2026-003', creditCode: B, materials: [await upload(B, '专精特新中小企业奖励申报表')] } })).submitApplication;
     const incomplete = await as(HALL, CHECK, { id, input: { accept: true } });
     expect(code(incomplete)).toBe('BAD_USER_INPUT');
     expect(incomplete.errors![0].message).toContain('尚缺必备材料：专精特新认定文件');
@@ -188,7 +198,7 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
       policyId: 'XG-2026-004',
       creditCode: C,
       data: { 项目名称: '年产 5 万吨新型建材技改项目', 设备投资额分: 600_000_000 },
-      materials: [upload('工业企业技术改造补贴申报表'), upload('信用承诺书'), upload('设备购置发票'), { name: '营业执照', heldByGovernment: true }],
+      materials: [await upload(C, '工业企业技术改造补贴申报表'), await upload(C, '信用承诺书'), await upload(C, '设备购置发票'), { name: '营业执照', heldByGovernment: true }],
     };
     const before = await counts();
     const unsigned = await as(HALL, SUBMIT, { input });
@@ -251,7 +261,7 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
   });
 
   test('EDZ window: its own channel; the hall window does not see the cases the EDZ window took', async () => {
-    const submitted = (await ok(EDZ, SUBMIT, { input: { policyId: 'XG-2026-024', creditCode: D, materials: [upload('工业企业物流费用补贴申报表')] } })).submitApplication;
+    const submitted = (await ok(EDZ, SUBMIT, { input: { policyId: 'XG-2026-024', creditCode: D, materials: [await upload(D, '工业企业物流费用补贴申报表')] } })).submitApplication;
     expect(submitted).toMatchObject({ channel: 'EDZ_WINDOW', intakeDepartment: '360732-EDZ' });
     expect(submitted.receipt.intakeDepartmentName).toBe('兴国经济开发区管理委员会');
     expect(code(await as(HALL, ONE, { id: submitted.id }))).toBe('NOT_FOUND');
@@ -302,7 +312,7 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
   });
 
   test('two submissions racing for the same policy period: one case, the other ALREADY_EXISTS; the same decision pushed twice at once: one step', async () => {
-    const input = { policyId: 'XG-2026-007', creditCode: D, materials: [upload('电子商务发展奖励申报表')] };
+    const input = { policyId: 'XG-2026-007', creditCode: D, materials: [await upload(D, '电子商务发展奖励申报表')] };
     const bodies = await Promise.all([as(enterprise(D), SUBMIT, { input }), as(enterprise(D), SUBMIT, { input })]);
     expect(bodies.map(code).sort()).toEqual(['ALREADY_EXISTS', undefined]);
     expect(await rows().count(Application, { policyId: 'XG-2026-007', creditCode: D })).toBe(1);

@@ -68,7 +68,7 @@ const returned = 'a1c2e3f4-0000-4000-8000-000000000002';
 const self = () => ({ role: 'ENTERPRISE', creditCode: registration.creditCode });
 const otherEnterprise = { role: 'ENTERPRISE', creditCode: '91360732300673434K' };
 const submit = 'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }';
-const submission = { policyId: 'XG-2026-003', creditCode: registration.creditCode, materials: [{ name: '专精特新中小企业奖励申报表', uploadId: 'upl_coverage_0001' }] };
+const submission = { policyId: 'XG-2026-003', creditCode: registration.creditCode, materials: [] };
 const check = (id: string) => ({ query: `mutation { checkApplication(id: "${id}", input: { accept: true }) { id } }` });
 const resubmit = (id: string) => ({ query: `mutation { resubmitApplication(id: "${id}", input: { materials: [] }) { id } }` });
 const progress = (id: string) => ({ query: `mutation { recordDepartmentProgress(input: { applicationId: "${id}", progressId: "coverage-0001", kind: "SITE_SURVEY", note: "现场核查" }) { id } }` });

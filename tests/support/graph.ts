@@ -93,7 +93,8 @@ export async function startTestGraph(
   const supergraphPath = join(dir, 'supergraph.graphql');
   copyFileSync(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'), supergraphPath);
   // The tax subgraph gets a short deadline of its own: the hung-subgraph test waits for it.
-  const config = testConfig({ SUPERGRAPH_PATH: supergraphPath, SUBGRAPH_TAX_TIMEOUT_MS: '800', ...options.env });
+  // Uploaded files go to this graph's own folder, never the checkout's data/.
+  const config = testConfig({ SUPERGRAPH_PATH: supergraphPath, SUBGRAPH_TAX_TIMEOUT_MS: '800', UPLOAD_DIR: join(dir, 'uploads'), ...options.env });
   const running: Record<string, RunningSubgraph> = {};
   // Requests' Context.services: the clock now, the graph client once the gateway listens (below).
   const requestServices = servicesHolder({ now: options.now });
