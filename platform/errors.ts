@@ -20,6 +20,8 @@ export const ErrorCode = {
   OVERLOADED: 'OVERLOADED',
   /** HTTP 413: the request body is over HTTP_MAX_BODY_BYTES (platform/http.ts). */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A case is not in a state the action applies to ("案件当前状态为X，不能Y"). */
+  WRONG_STATE: 'WRONG_STATE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -12,6 +12,7 @@ import { pbocSubgraph } from './sources/pboc';
 import { jointAuditSubgraph } from './joint-audit';
 import { auditSubgraph } from './audit';
 import { policiesSubgraph } from './policies';
+import { departmentsSubgraph } from './departments';
 
 /**
  * Every subgraph this repository ships, in start order. The gateway's service list, the schema
@@ -31,6 +32,8 @@ export const subgraphs: SubgraphDefinition<any>[] = [
   jointAuditSubgraph,
   auditSubgraph,
   policiesSubgraph,
+  // After applications (4014): the department back office (4015) takes its accepted applications.
+  departmentsSubgraph,
 ];
 
 export function findSubgraph(name: string): SubgraphDefinition<any> | undefined {
