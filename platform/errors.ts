@@ -14,14 +14,14 @@ export const ErrorCode = {
   INVALID_CREDIT_CODE: 'INVALID_CREDIT_CODE',
   ALREADY_EXISTS: 'ALREADY_EXISTS',
   CALENDAR_NOT_PUBLISHED: 'CALENDAR_NOT_PUBLISHED',
+  /** A workflow step asked of a case in a state (or mode) that does not allow it (subgraphs/applications/workflow). */
+  WRONG_STATE: 'WRONG_STATE',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   /** HTTP 503 + Retry-After: a subgraph's queue is full, the gateway shed the call (gateway/datasource.ts). */
   OVERLOADED: 'OVERLOADED',
   /** HTTP 413: the request body is over HTTP_MAX_BODY_BYTES (platform/http.ts). */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  /** A case is not in a state the action applies to ("案件当前状态为X，不能Y"). */
-  WRONG_STATE: 'WRONG_STATE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

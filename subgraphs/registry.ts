@@ -12,6 +12,7 @@ import { pbocSubgraph } from './sources/pboc';
 import { jointAuditSubgraph } from './joint-audit';
 import { auditSubgraph } from './audit';
 import { policiesSubgraph } from './policies';
+import { applicationsSubgraph } from './applications';
 import { departmentsSubgraph } from './departments';
 
 /**
@@ -32,6 +33,7 @@ export const subgraphs: SubgraphDefinition<any>[] = [
   jointAuditSubgraph,
   auditSubgraph,
   policiesSubgraph,
+  applicationsSubgraph,
   // After applications (4014): the department back office (4015) takes its accepted applications.
   departmentsSubgraph,
 ];
