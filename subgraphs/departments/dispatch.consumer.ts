@@ -46,7 +46,7 @@ export const dispatchConsumer: Consumer = {
       creditCode: p.creditCode,
       enterpriseName: p.enterpriseName,
       channel: p.channel,
-      acceptedAt: new Date(p.acceptedAt),
+      acceptedAt: new Date(p.acceptedAt ?? event.occurredAt),
       receivedAt: now,
       deadline: p.deadline ?? null,
       materials: (p.materials ?? []).map(

@@ -22,7 +22,8 @@ export interface ApplicationAcceptedPayload {
   creditCode: string;
   enterpriseName: string;
   channel: string;
-  acceptedAt: string;
+  /** When the window accepted it; absent: the event's own time. */
+  acceptedAt?: string;
   deadline: string | null;
   materials: { name: string; uploadId?: string | null; sha256?: string | null; heldByGovernment: boolean }[];
   tolerated: string[];
@@ -65,7 +66,7 @@ export function acceptedPayloadProblem(p: Record<string, unknown>): string | und
   if (typeof p.creditCode !== 'string' || !/^[0-9A-Z]{18}$/.test(p.creditCode)) return bad('creditCode');
   if (!isText(p.enterpriseName, 200)) return bad('enterpriseName');
   if (!isText(p.channel, 20)) return bad('channel');
-  if (typeof p.acceptedAt !== 'string' || Number.isNaN(Date.parse(p.acceptedAt))) return bad('acceptedAt');
+  if (p.acceptedAt !== undefined && (typeof p.acceptedAt !== 'string' || Number.isNaN(Date.parse(p.acceptedAt)))) return bad('acceptedAt');
   if (p.deadline != null && (typeof p.deadline !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(p.deadline))) return bad('deadline');
   if (p.materials !== undefined && (!Array.isArray(p.materials) || p.materials.some((m) => !m || !isText((m as { name?: unknown }).name, 200)))) return bad('materials');
   if (p.tolerated !== undefined && (!Array.isArray(p.tolerated) || p.tolerated.some((t) => typeof t !== 'string'))) return bad('tolerated');
