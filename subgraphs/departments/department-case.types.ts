@@ -167,7 +167,7 @@ export class DecideDepartmentCaseInput {
   policyExplanation?: string | null;
 
   @Field(() => String, { nullable: true, description: '审核意见' })
-  @NoteText('审核意见', 2000, { required: false })
+  @NoteText('审核意见', 1000, { required: false })
   note?: string | null;
 }
 

@@ -76,12 +76,21 @@ describeDb(`前店后厂: the department back office on the kit (${testDriver})`
   };
   const steps = async (id: string, action: string) => (await application(id)).timeline.filter((s: { action: string }) => s.action === action);
 
-  /** Submitted at the county hall's window for a 兴国县 enterprise, then accepted there: `application.accepted` is emitted. */
-  async function accept(policyId: string, options: { commitment?: boolean } = {}): Promise<{ id: string; receiptNumber: string; creditCode: string }> {
+  /**
+   * Submitted at the county hall's window for a 兴国县 enterprise with every material of the guide
+   * (upload ids; government-held ones are referenced by the applications subgraph itself), then
+   * accepted there: `application.accepted` is emitted.
+   */
+  async function accept(policyId: string): Promise<{ id: string; receiptNumber: string; creditCode: string }> {
     const creditCode = enterprises[nextEnterprise++];
-    const input = { policyId, creditCode, data: { 项目名称: '测试项目' }, materials: [], ...(options.commitment ? { signCommitment: true } : {}) };
+    const guide = (await ok('query($id: String!) { policy(id: $id) { mode current { materials { name required heldByGovernment } } } }', { id: policyId }, CLERK)).policy;
+    const materials = guide.current.materials
+      .filter((m: { required: boolean; heldByGovernment: boolean }) => m.required && !m.heldByGovernment)
+      .map((m: { name: string }) => ({ name: m.name, uploadId: `upl_${Buffer.from(m.name).toString('hex').slice(0, 24)}` }));
+    const commitment = guide.mode === 'COMMITMENT' ? { signed: true, text: '本企业承诺所报材料真实有效，如有虚假愿承担相应责任。' } : undefined;
+    const input = { policyId, creditCode, data: { 项目名称: '测试项目' }, materials, ...(commitment ? { commitment } : {}) };
     const submitted = (await ok(SUBMIT, { input }, CLERK)).submitApplication;
-    const accepted = (await ok(CHECK, { id: submitted.id, input: { accept: true, tolerated: [] } }, CLERK)).checkApplication;
+    const accepted = (await ok(CHECK, { id: submitted.id, input: { accept: true } }, CLERK)).checkApplication;
     expect(accepted.status).toBe('IN_REVIEW');
     return { id: submitted.id, receiptNumber: submitted.receiptNumber, creditCode };
   }
@@ -101,7 +110,11 @@ describeDb(`前店后厂: the department back office on the kit (${testDriver})`
 
   beforeAll(async () => {
     // Fast relays and retries: the outage tests wait for backoff, never for minutes.
-    graph = await startTestGraph({ env: { DEMO_ENTERPRISES: '80', EVENTS_POLL_MS: '50', EVENTS_RETRY_BASE_MS: '100', SUBGRAPH_TIMEOUT_MS: '20000', SUBGRAPH_TAX_TIMEOUT_MS: '20000' } });
+    // Inside the demo policies' 2026 application window, whatever day the tests run (a Tuesday, Beijing 10:00).
+    graph = await startTestGraph({
+      env: { DEMO_ENTERPRISES: '80', EVENTS_POLL_MS: '50', EVENTS_RETRY_BASE_MS: '100', SUBGRAPH_TIMEOUT_MS: '20000', SUBGRAPH_TAX_TIMEOUT_MS: '20000' },
+      now: () => new Date('2026-09-29T02:00:00Z'),
+    });
     const list = await ok('{ enterprises(first: 40, filter: { regionCode: "360732" }) { nodes { creditCode } } }', {}, { role: 'AUDITOR' });
     enterprises = list.enterprises.nodes.map((n: { creditCode: string }) => n.creditCode);
   }, 180_000);
@@ -113,7 +126,7 @@ describeDb(`前店后厂: the department back office on the kit (${testDriver})`
     test('an accepted application arrives once, as a case in its department’s inbox', async () => {
       first = await accept('XG-2026-003');
       const kase = await arrived(first.id);
-      const { departmentCases } = await ok(`{ departmentCases(status: RECEIVED, first: 100) { totalCount nodes { ${CASE_FIELDS} application { id status } } } }`, {}, ZHANG);
+      const { departmentCases } = await ok(`{ departmentCases(status: RECEIVED, first: 10) { totalCount nodes { ${CASE_FIELDS} application { id status } } } }`, {}, ZHANG);
       const mine = departmentCases.nodes.filter((n: { applicationId: string }) => n.applicationId === first.id);
       expect(mine).toHaveLength(1);
       const app = await application(first.id);
@@ -267,29 +280,41 @@ describeDb(`前店后厂: the department back office on the kit (${testDriver})`
       expect((await application(app.id)).amountFen).toBe(200_000);
     });
 
-    test('a result the applications subgraph refuses is kept on the case, not retried; decided again, it is pushed', async () => {
+    test('a result the applications subgraph refuses is kept on the case, not retried; decided again, the new decision is pushed', async () => {
       const app = await accept('XG-2026-003');
       const kase = await arrived(app.id);
-      // The department's own system decided first, straight through the graph: the back office's result comes too late.
+      // Over the policy's cap (a fixed 30 万元): the applications subgraph's rule, not the back office's.
+      const over = (await ok(DECIDE, { id: kase.id, input: APPROVE(40_000_000) }, ZHANG)).decideDepartmentCase;
+      const refused = await pushed(app.id);
+      expect(refused).toMatchObject({ status: 'DECIDED', decisionId: over.decisionId, pushedAt: null });
+      expect(refused.pushError).toMatch(/^BAD_USER_INPUT: .*上限 30000000 分/);
+      expect(await departments().em.fork().count(Delivery, { consumer: pushConsumer.name, state: 'RETRY' })).toBe(0);
+      expect((await ok('query($id: ID!) { departmentCase(id: $id) { status pushError } }', { id: kase.id }, ZHANG)).departmentCase).toEqual({ status: 'DECIDED', pushError: refused.pushError });
+      expect((await application(app.id)).status).toBe('IN_REVIEW');
+      // Decided again: a new decision id, pushed in turn.
+      const again = (await ok(DECIDE, { id: kase.id, input: APPROVE(30_000_000) }, ZHANG)).decideDepartmentCase;
+      expect(again).toMatchObject({ status: 'DECIDED', pushError: null });
+      expect(again.decisionId).not.toBe(over.decisionId);
+      expect(await pushed(app.id)).toMatchObject({ status: 'PUSHED', pushError: null, decisionId: again.decisionId });
+      expect((await application(app.id)).amountFen).toBe(30_000_000);
+      expect(await steps(app.id, 'approve')).toHaveLength(1);
+    });
+
+    test('an application already decided through another channel: the back office’s result is refused (WRONG_STATE) and kept', async () => {
+      const app = await accept('XG-2026-003');
+      const kase = await arrived(app.id);
+      // The department's own system decided first, straight through the graph.
       await ok(DECISION, { input: { applicationId: app.id, decisionId: 'miit-system-0001', outcome: 'REJECTED', reason: REJECT.reason, policyExplanation: REJECT.policyExplanation } }, MIIT_SYSTEM);
       await ok(DECIDE, { id: kase.id, input: APPROVE() }, ZHANG);
       const refused = await pushed(app.id);
       expect(refused.status).toBe('DECIDED');
       expect(refused.pushError).toMatch(/^WRONG_STATE: /);
-      expect(await departments().em.fork().count(Delivery, { consumer: pushConsumer.name, state: 'RETRY' })).toBe(0);
-      const seen = (await ok(`query($id: ID!) { departmentCase(id: $id) { status pushError } }`, { id: kase.id }, ZHANG)).departmentCase;
-      expect(seen).toEqual({ status: 'DECIDED', pushError: refused.pushError });
       expect((await application(app.id)).status).toBe('REJECTED');
-      // Decided again (a new decision id) after a refusal: pushed, and refused again here since the application is settled.
-      const again = (await ok(DECIDE, { id: kase.id, input: REJECT }, ZHANG)).decideDepartmentCase;
-      expect(again.decisionId).not.toBe(refused.decisionId);
-      expect(again.pushError).toBeNull();
-      await eventually(() => storedCase(app.id), (c) => !!c?.pushError, 30_000);
-      expect(await steps(app.id, 'reject')).toHaveLength(1);
+      expect(await steps(app.id, 'approve')).toHaveLength(0);
     });
 
     test('COMMITMENT: the survey and the expert review reach the application’s timeline in order, then the decision', async () => {
-      const app = await accept('XG-2026-004', { commitment: true });
+      const app = await accept('XG-2026-004');
       const kase = await arrived(app.id);
       const surveyed = (await ok(`mutation($id: ID!, $input: SiteSurveyInput!) { recordSiteSurvey(id: $id, input: $input) { status assignee } }`, { id: kase.id, input: SURVEY }, ZHANG)).recordSiteSurvey;
       // A reviewer who works an unassigned case takes it.
