@@ -5,6 +5,7 @@ import { creditCodeCheckChar } from '../../platform/credit-code';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { PolicyMessage } from '../../subgraphs/policies/push';
 import { DepartmentCase } from '../../subgraphs/departments/department-case.entity';
+import { Application } from '../../subgraphs/applications/application.entity';
 import { describeDb, testDriver } from '../support/db';
 import { eventually } from '../support/events';
 import { startTestGraph, type TestGraph } from '../support/graph';
@@ -66,6 +67,20 @@ const caseId = '7b0e4f3c-2a91-4d6e-8c15-3f9a0b7d2e64';
 const caseOp = (mutation: string, args = '') => ({ query: `mutation { ${mutation}(id: "${caseId}"${args}) { id } }` });
 const record = ', input: { date: "2025-06-02", people: ["张工"], findings: "与申报一致", conclusion: "属实" }';
 const reject = ', input: { outcome: REJECTED, reason: "未达到条件", policyExplanation: "依据政策第五条" }';
+// Applications: two cases of the registered enterprise put in the applications database by the
+// test (a COMMITMENT case awaiting the formal check, one returned for correction); submit makes its own.
+const inReview = 'a1c2e3f4-0000-4000-8000-000000000001';
+const returned = 'a1c2e3f4-0000-4000-8000-000000000002';
+const self = () => ({ role: 'ENTERPRISE', creditCode: registration.creditCode });
+const otherEnterprise = { role: 'ENTERPRISE', creditCode: '91360732300673434K' };
+const submit = 'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }';
+const submission = { policyId: 'XG-2026-003', creditCode: registration.creditCode, materials: [{ name: '专精特新中小企业奖励申报表', uploadId: 'upl_coverage_0001' }] };
+const check = (id: string) => ({ query: `mutation { checkApplication(id: "${id}", input: { accept: true }) { id } }` });
+const resubmit = (id: string) => ({ query: `mutation { resubmitApplication(id: "${id}", input: { materials: [] }) { id } }` });
+const progress = (id: string) => ({ query: `mutation { recordDepartmentProgress(input: { applicationId: "${id}", progressId: "coverage-0001", kind: "SITE_SURVEY", note: "现场核查" }) { id } }` });
+const decide = (id: string, explanation: string) => ({
+  query: `mutation { recordDepartmentDecision(input: { applicationId: "${id}", decisionId: "coverage-0001", outcome: REJECTED, reason: "审计覆盖", policyExplanation: "${explanation}" }) { id } }`,
+});
 
 // Rows run in this order: signAuditCheckpoint needs entries the others appended.
 const ROWS: Record<string, Row> = {
@@ -122,6 +137,14 @@ const ROWS: Record<string, Row> = {
   recordSiteSurvey: { ok: { caller: miit, ...caseOp('recordSiteSurvey', record) }, refused: { caller: commerce, ...caseOp('recordSiteSurvey', record) } },
   recordEvaluation: { ok: { caller: miit, ...caseOp('recordEvaluation', record) }, refused: { caller: commerce, ...caseOp('recordEvaluation', record) } },
   decideDepartmentCase: { ok: { caller: miit, ...caseOp('decideDepartmentCase', reject) }, refused: { caller: miit, ...caseOp('decideDepartmentCase', ', input: { outcome: REJECTED }') } },
+  submitApplication: {
+    ok: { caller: self(), query: submit, variables: { input: submission } },
+    refused: { caller: otherEnterprise, query: submit, variables: { input: submission } },
+  },
+  checkApplication: { ok: { caller: approval, ...check(inReview) }, refused: { caller: commerce, ...check(inReview) } },
+  resubmitApplication: { ok: { caller: self(), ...resubmit(returned) }, refused: { caller: otherEnterprise, ...resubmit(returned) } },
+  recordDepartmentProgress: { ok: { caller: miit, ...progress(inReview) }, refused: { caller: commerce, ...progress(inReview) } },
+  recordDepartmentDecision: { ok: { caller: miit, ...decide(inReview, '依据第五条') }, refused: { caller: miit, ...decide(inReview, ' ') } },
   signAuditCheckpoint: {
     ok: { caller: { role: 'ADMIN', region: '360732' }, query: 'mutation { signAuditCheckpoint { seq } }' },
     refused: { caller: { role: 'AUDITOR' }, query: 'mutation { signAuditCheckpoint { seq } }' },
@@ -153,6 +176,14 @@ describeDb(`every mutation lands in the audit store; a refused one does not (${t
       decidedAt: null, decidedBy: null, pushedAt: null, pushError: null, updatedAt: new Date(),
     });
     await graph.subgraphs.departments.db.orm.em.fork().insert(DepartmentCase, kase);
+    const at = new Date();
+    const applicationOf = (id: string, status: string, policyId: string, receiptNumber: string) =>
+      Object.assign(new Application(), {
+        id, receiptNumber, policyId, policyVersion: 1, policyTitle: '审计覆盖', mode: 'COMMITMENT', department: '360732-MIIT', regionCode: '360732', creditCode: registration.creditCode,
+        enterpriseName: registration.name, channel: 'ONLINE', intakeDepartment: null, status, period: '2026-01-01', data: {}, reviewDays: 15, stepCount: 0, stateEnteredAt: at, submittedAt: at, updatedAt: at,
+      });
+    await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(inReview, 'SUBMITTED', 'XG-2026-004', '360732-20260101-990001'));
+    await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(returned, 'RETURNED', 'XG-2026-012', '360732-20260101-990002'));
   });
   afterAll(() => graph?.stop());
 
