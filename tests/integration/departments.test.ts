@@ -40,6 +40,8 @@ const CASE_FIELDS = 'id applicationId receiptNumber policyId mode department reg
 const DECIDE = `mutation($id: ID!, $input: DecideDepartmentCaseInput!) { decideDepartmentCase(id: $id, input: $input) { ${CASE_FIELDS} } }`;
 const APPROVE = (amountFen = 300_000) => ({ outcome: 'APPROVED', amountFen, payeeAccount: '6228480000001234', payeeBank: '江西兴国农村商业银行' });
 const REJECT = { outcome: 'REJECTED', reason: '未取得省级专精特新中小企业认定', policyExplanation: '《兴国县促进工业高质量发展若干政策措施》第五条：奖励对象为当年新认定的省级及以上专精特新中小企业' };
+/** Approved, and whatever follows by itself (the joint audit). */
+const AFTER_APPROVAL = ['APPROVED', 'JOINT_AUDIT', 'HELD', 'AWAITING_PAYMENT'];
 const SURVEY = { date: '2025-06-02', people: ['张工', '李工'], findings: '技改设备已安装投产，与发票一致', conclusion: '属实' };
 
 describeDb(`前店后厂: the department back office on the kit (${testDriver})`, () => {
@@ -202,7 +204,7 @@ describeDb(`前店后厂: the department back office on the kit (${testDriver})`
       const done = await pushed(app.id);
       expect(done).toMatchObject({ status: 'PUSHED', pushError: null, decisionId: decided.decisionId });
       const after = await application(app.id);
-      expect(['APPROVED', 'JOINT_AUDIT', 'HELD', 'AWAITING_PAYMENT']).toContain(after.status);
+      expect(AFTER_APPROVAL).toContain(after.status);
       expect(after.amountFen).toBe(300_000);
       const approve = after.timeline.filter((s: { action: string }) => s.action === 'approve');
       expect(approve).toHaveLength(1);
@@ -211,6 +213,19 @@ describeDb(`前店后厂: the department back office on the kit (${testDriver})`
       const again = await ask(DECIDE, { id: kase.id, input: REJECT }, ZHANG);
       expect(codeOf(again)).toBe('WRONG_STATE');
       expect(again.errors[0].message).toBe('案件当前状态为“结果已回传”，不能作出决定');
+    });
+
+    test('two decisions at once (the system and a reviewer): one is taken, the other meets WRONG_STATE; one result is pushed', async () => {
+      const app = await accept('XG-2026-003');
+      const kase = await arrived(app.id);
+      const [a, b] = await Promise.all([ask(DECIDE, { id: kase.id, input: APPROVE(100_000) }, MIIT_SYSTEM), ask(DECIDE, { id: kase.id, input: REJECT }, ZHANG)]);
+      const codes = [codeOf(a), codeOf(b)];
+      expect(codes.filter((c) => c === undefined)).toHaveLength(1);
+      expect(codes.filter((c) => c === 'WRONG_STATE')).toHaveLength(1);
+      const winner = (a.data?.decideDepartmentCase ?? b.data?.decideDepartmentCase) as { outcome: string; decisionId: string };
+      expect(await decidedEvent(kase.id)).toHaveLength(1);
+      expect(await pushed(app.id)).toMatchObject({ status: 'PUSHED', decisionId: winner.decisionId, outcome: winner.outcome });
+      expect(winner.outcome === 'APPROVED' ? AFTER_APPROVAL : ['REJECTED']).toContain((await application(app.id)).status);
     });
 
     test('pushing the same result twice changes nothing', async () => {
