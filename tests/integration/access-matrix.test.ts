@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { makeCreditCode } from '../../platform/credit-code';
 import { PolicyMessage } from '../../subgraphs/policies/push';
+import { DepartmentCase } from '../../subgraphs/departments/department-case.entity';
 import { Application } from '../../subgraphs/applications/application.entity';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { describeDb } from '../support/db';
+import { eventually } from '../support/events';
 import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
 
 /**
@@ -42,6 +44,8 @@ interface Fixture {
   target: string; // 兴国县 enterprise with a tax profile
   other: string; // 于都县 enterprise
   message: string; // a policy message (精准推送) to the target
+  departmentCase: string; // a case of 360732-TAX (the department of reviewerCounty and taxSystem) in the departments subgraph
+  dispatched: string; // the target's application to 360732-MIIT (XG-2026-011), accepted at the county hall: its case arrived at the departments subgraph
   application: string; // the target's application (INSTANT, in review at 360732-TAX)
   receipt: string; // its receipt number
   registration(regionCode: string): Record<string, unknown>;
@@ -452,6 +456,66 @@ export const ROWS: Row[] = [
     // approvalCounty signs first; financeCounty second (CALLERS order). Others: refused.
     expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', financeCounty: 'allow' },
   },
+  // ---- departments subgraph (docs/departments.md): the case of 360732-TAX is worked by TAX's
+  // staff only; SAMR's system finds it absent; the bureau and the auditor read it, never work it.
+  {
+    name: 'departmentCases (the inbox: department staff their own department, the auditor any)',
+    query: '{ departmentCases(first: 5) { totalCount } }',
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', samrSystem: 'allow', taxSystem: 'allow', auditor: 'allow' },
+  },
+  {
+    name: 'departmentCases of 360732-TAX (another department: refused)',
+    query: '{ departmentCases(department: "360732-TAX", first: 5) { totalCount nodes { id } } }',
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', taxSystem: 'allow', auditor: 'allow' },
+  },
+  {
+    name: 'departmentCase(id) (its department, the bureau of its region, the auditor; others: absent)',
+    query: 'query($id: ID!) { departmentCase(id: $id) { id payee { masked } } }',
+    variables: (f) => ({ id: f.departmentCase }),
+    classify: (data) => (data.departmentCase ? 'allow' : 'absent'),
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', taxSystem: 'allow', samrSystem: 'absent', approvalCounty: 'allow', auditor: 'allow' },
+  },
+  {
+    // Assigned to reviewerCounty's own subject, so its records below are its to make.
+    name: 'assignDepartmentCase (staff of the department; another department: absent)',
+    query: 'mutation($id: ID!) { assignDepartmentCase(id: $id, reviewer: "dev-department_reviewer") { status } }',
+    variables: (f) => ({ id: f.departmentCase }),
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', taxSystem: 'allow', samrSystem: 'absent' },
+  },
+  ...(['recordSiteSurvey', 'recordEvaluation'] as const).map(
+    (mutation): Row => ({
+      name: `${mutation} (staff of the department; another department: absent)`,
+      query: `mutation($id: ID!) { ${mutation}(id: $id, input: { date: "2025-06-02", people: ["王工"], findings: "与申报一致", conclusion: "属实" }) { status } }`,
+      variables: (f) => ({ id: f.departmentCase }),
+      expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', taxSystem: 'allow', samrSystem: 'absent' },
+    }),
+  ),
+  {
+    // A rejection without its reason: who may decide meets the rule (input), the case stays open.
+    name: 'decideDepartmentCase (staff of the department reach the rules; another department: absent)',
+    query: 'mutation($id: ID!) { decideDepartmentCase(id: $id, input: { outcome: REJECTED }) { status } }',
+    variables: (f) => ({ id: f.departmentCase }),
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'input', taxSystem: 'input', samrSystem: 'absent' },
+  },
+  {
+    // Whoever reads the application (the applications subgraph decides: others find it absent) and may read the
+    // case: the bureau, the auditor (and the owning department's staff, tests/integration/departments.test.ts);
+    // the enterprise itself, FINANCE and ADMIN read the application, the case is refused to them.
+    name: 'Application.departmentCase (the bureau, the auditor, the owning department)',
+    query: 'query($id: ID!) { application(id: $id) { id departmentCase { id } } }',
+    variables: (f) => ({ id: f.dispatched }),
+    classify: (data) => (data.application?.departmentCase ? 'allow' : 'absent'),
+    expect: {
+      ...everyone('absent'),
+      public: 'unauth',
+      enterpriseSelf: 'deny',
+      financeCounty: 'deny',
+      adminCity: 'deny',
+      adminCounty: 'deny',
+      approvalCounty: 'allow',
+      auditor: 'allow',
+    },
+  },
 ];
 
 function outcomeOf(body: { data?: any; errors?: any[] }, row: Row): Outcome | string {
@@ -473,7 +537,8 @@ describeDb('role × operation matrix, through the gateway', () => {
 
   beforeAll(async () => {
     // The screening rows read the whole county from every source: not under the tests' 800 ms tax limit.
-    graph = await startTestGraph({ env: { SUBGRAPH_TIMEOUT_MS: '60000', SUBGRAPH_TAX_TIMEOUT_MS: '60000' } });
+    // The clock of the applications subgraph: inside the demo policies' 2026 application window whatever day the tests run.
+    graph = await startTestGraph({ env: { SUBGRAPH_TIMEOUT_MS: '60000', SUBGRAPH_TAX_TIMEOUT_MS: '60000' }, now: () => new Date('2026-09-29T02:00:00Z') });
     const auditor = await graph.token({ role: 'AUDITOR' });
     const nodes = async (region: string) =>
       (await graph.query(`query($r: String) { enterprises(first: 30, filter: { regionCode: $r }) { nodes { creditCode tax { creditRating } } } }`, { r: region }, auditor)).body.data.enterprises.nodes;
@@ -484,6 +549,22 @@ describeDb('role × operation matrix, through the gateway', () => {
       id: randomUUID(), creditCode: target, policyId: 'XG-2026-004', version: 1, kind: 'PUBLISHED', title: '新政策推送：矩阵', body: '矩阵测试', amountFen: null, createdAt: new Date(), readAt: null,
     });
     await graph.subgraphs.policies.db.orm.em.fork().insert(PolicyMessage, message);
+    // A case of the target as the dispatch consumer would write it, in 360732-TAX's inbox, decided to be paid to an account.
+    const departmentCase = Object.assign(new DepartmentCase(), {
+      id: randomUUID(), applicationId: randomUUID(), receiptNumber: '360732-20260105-900001', policyId: 'XG-2026-003', policyVersion: 1, policyTitle: '矩阵测试',
+      mode: 'INSTANT', department: '360732-TAX', regionCode: '360732', creditCode: target, enterpriseName: '矩阵测试企业', channel: 'HALL_WINDOW',
+      acceptedAt: new Date(), receivedAt: new Date(), deadline: null, materials: [], tolerated: [], formData: {}, status: 'RECEIVED', assignee: null, assignedAt: null,
+      decisionId: null, outcome: null, amountFen: null, payeeAccount: '6228480000000001', payeeBank: null, reason: null, policyExplanation: null, note: null,
+      decidedAt: null, decidedBy: null, pushedAt: null, pushError: null, updatedAt: new Date(),
+    });
+    await graph.subgraphs.departments.db.orm.em.fork().insert(DepartmentCase, departmentCase);
+    // The target's application to a MIIT policy, submitted and accepted at the county hall's window; dispatched to the departments subgraph.
+    const hall = await graph.token({ role: 'WINDOW_CLERK', department: '360732-APPROVAL', region: '360732' });
+    const materials = [await graph.uploadMaterial(target, '规上工业企业增产增效奖励申报表')];
+    const submitted = await graph.query('mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }', { input: { policyId: 'XG-2026-011', creditCode: target, materials } }, hall);
+    const dispatched = submitted.body.data.submitApplication.id;
+    expect((await graph.query('mutation($id: ID!) { checkApplication(id: $id, input: { accept: true }) { status } }', { id: dispatched }, hall)).body.data.checkApplication.status).toBe('IN_REVIEW');
+    await eventually(() => graph.subgraphs.departments.db.orm.em.fork().count(DepartmentCase, { applicationId: dispatched }), (n) => n === 1);
     // An application of the target, in review at the county tax bureau (a department the matrix has callers of).
     const at = new Date();
     const application = Object.assign(new Application(), {
@@ -494,9 +575,11 @@ describeDb('role × operation matrix, through the gateway', () => {
     await graph.subgraphs.applications.db.orm.em.fork().insert(Application, application);
     let serial = 0;
     fixture = {
+      dispatched,
       target,
       other,
       message: message.id,
+      departmentCase: departmentCase.id,
       application: application.id,
       receipt: application.receiptNumber,
       registration(regionCode) {

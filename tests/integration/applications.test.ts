@@ -59,17 +59,7 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
   };
   const code = (body: { errors?: any[] }) => body.errors?.[0]?.extensions?.code;
   const enterprise = (creditCode: string): Claims => ({ role: 'ENTERPRISE', creditCode });
-  /** A material as the intake sees it: uploaded for real (a small PDF) by the enterprise, referenced by its id. */
-  const upload = async (creditCode: string, name: string) => {
-    const response = await fetch(`${graph.gatewayUrl.replace(/\/graphql$/, '')}/uploads?creditCode=${creditCode}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await graph.token(enterprise(creditCode))}`, 'x-file-name': encodeURIComponent(`${name}.pdf`) },
-      body: Buffer.from(`%PDF-1.7\n% ${name}\n%%EOF\n`),
-    });
-    const body = (await response.json()) as { id: string };
-    expect(response.status).toBe(201);
-    return { name, uploadId: body.id };
-  };
+  const upload = (creditCode: string, name: string) => graph.uploadMaterial(creditCode, name);
   const events = async (type: string) => (await rows().find(OutboxEvent, { type }, { orderBy: { seq: 'asc' } })).map(eventOf);
 
   beforeAll(async () => {

@@ -39,6 +39,8 @@ export interface TestGraph {
   /** `x-qinqing-identity` as this graph's gateway would mint it for `subgraph`. */
   signIdentity(identity: Identity, subgraph: string): Promise<string>;
   query<T = any>(query: string, variables?: Record<string, unknown>, token?: string, headers?: Record<string, string>): Promise<{ status: number; body: { data?: T; errors?: any } }>;
+  /** A material as the intake sees it: a small PDF uploaded by the enterprise itself through the gateway, referenced by its id. */
+  uploadMaterial(creditCode: string, name: string): Promise<{ name: string; uploadId: string }>;
   stop(): Promise<void>;
 }
 
@@ -111,7 +113,7 @@ export async function startTestGraph(
   });
   const http = await gateway.listen(0, '127.0.0.1');
   // The subgraphs' consumers and jobs call this gateway (as main.ts's do theirs), minting tokens with the test secret.
-  const services: Services = { graph: graphClientFromConfig(config, http.url), now: options.now };
+  const services: Services = { graph: graphClientFromConfig(config, http.url), now: options.now, config };
   requestServices.current = services;
   const eventsLog = options.subgraphLog?.child({ service: 'events' }) ?? options.log?.('events') ?? createLogger(config.logLevel, { service: 'events' });
   const runEvents = () =>
@@ -140,6 +142,16 @@ export async function startTestGraph(
     supergraphPath,
     token: (claims) => signDevToken(config.jwt, claims),
     signIdentity: (identity, subgraph) => signIdentity(config, identity, subgraph),
+    async uploadMaterial(creditCode, name) {
+      const response = await fetch(`${http.url.replace(/\/graphql$/, '')}/uploads?creditCode=${creditCode}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await signDevToken(config.jwt, { role: 'ENTERPRISE', creditCode })}`, 'x-file-name': encodeURIComponent(`${name}.pdf`) },
+        body: Buffer.from(`%PDF-1.7\n% ${name}\n%%EOF\n`),
+      });
+      const body = (await response.json()) as { id?: string };
+      if (response.status !== 201 || !body.id) throw new Error(`upload of ${name} for ${creditCode}: HTTP ${response.status} ${JSON.stringify(body)}`);
+      return { name, uploadId: body.id };
+    },
     query: (query, variables, token, headers = {}) =>
       postGraphql(http.url, { query, variables }, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }),
     async stop() {
