@@ -163,7 +163,8 @@ test('every mutation of the published API has a row here', () => {
 describeDb(`every mutation lands in the audit store; a refused one does not (${testDriver})`, () => {
   let graph: TestGraph;
   beforeAll(async () => {
-    graph = await startTestGraph();
+    // A day inside the demo policies' 2026 window: the submission row must not expire with the calendar.
+    graph = await startTestGraph({ now: () => new Date('2026-09-29T02:00:00Z') });
     const message = Object.assign(new PolicyMessage(), {
       id: messageId, creditCode: registration.creditCode, policyId: 'XG-2026-004', version: 1, kind: 'PUBLISHED', title: '新政策推送：审计覆盖', body: '审计覆盖测试', amountFen: 100_000, createdAt: new Date(), readAt: null,
     });
