@@ -5,6 +5,12 @@ import { applicationView } from './application.view';
 import { createApplicationsLoaders, type ApplicationsLoaders } from './loaders';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { canReadApplication } from './scope';
+import { AfterDecisionResolver } from './hold.resolver';
+import { jointAuditConsumer, jointAuditSweepJob } from './joint-audit-step';
+import { SupervisionResolver } from './supervision.resolver';
+import { whiteListConsumer } from './white-list';
+import { WhiteListConfirmation } from './white-list.entity';
+import { WhiteListResolver } from './white-list.resolver';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -17,8 +23,12 @@ export const applicationsSubgraph = defineSubgraph<ApplicationsLoaders>({
   name: 'applications',
   owner: '县行政审批局（一窗受理）',
   department: 'APPROVAL',
-  resolvers: [ApplicationResolver],
-  entities: [Application, ApplicationStep, ApplicationMaterial],
+  resolvers: [ApplicationResolver, AfterDecisionResolver, WhiteListResolver, SupervisionResolver],
+  entities: [Application, ApplicationStep, ApplicationMaterial, WhiteListConfirmation],
+  // After the decision: the joint audit of every approved case, and 免申即享 white lists made into cases chunk by chunk.
+  consumers: [jointAuditConsumer, whiteListConsumer],
+  // Cases whose joint audit could not run (graph or a source down past the consumer's retries) are audited again.
+  jobs: [jointAuditSweepJob],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createApplicationsLoaders(em),
   referenceResolvers: {
