@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const { startEvents } = await import('./subgraphs/kit/events');
     // Consumers and jobs reach the graph as a client (kit/graph-client.ts); without one, 精准推送 does nothing.
     const { graphClientFromConfig } = await import('./subgraphs/kit/graph-client');
-    const services = { graph: graphClientFromConfig(config, gatewayUrl) };
+    const services = { graph: graphClientFromConfig(config, gatewayUrl), config };
     requestServices.current = services;
     if (!services.graph) {
       log.warn('background work cannot query the graph: set GRAPH_URL and GRAPH_SERVICE_TOKEN_FILE (outside production: JWT_SECRET); until then 精准推送 sends no messages (docs/matching.md)');

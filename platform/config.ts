@@ -11,6 +11,7 @@ import {
   publicKeyOf,
   readDevKey,
 } from './dev-keys';
+import { departmentRegion } from './directory';
 
 /** Dev secrets once committed to this repository: public for good, so production refuses them. */
 const PUBLISHED_DEV_SECRETS = ['qinqing-hub-dev-only-jwt-secret-change-me-in-production'];
@@ -27,6 +28,13 @@ const durationSeconds = z
   .transform((v) => Number.parseInt(v, 10) * ({ s: 1, m: 60, h: 3600, d: 86400 }[v.at(-1)!] ?? 1))
   .refine((v) => v > 0, 'must be longer than 0');
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+/** `360732-HRSS,360731-HRSS`: department codes the platform knows, comma-separated; empty = none. */
+const departmentList = z
+  .string()
+  .transform((v) => [...new Set(v.split(',').map((code) => code.trim()).filter(Boolean))])
+  .refine((codes) => codes.every((code) => departmentRegion(code)), {
+    message: 'must be department codes the platform knows (platform/directory.ts), comma-separated, e.g. 360732-HRSS,360731-HRSS',
+  });
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -105,10 +113,15 @@ const EnvSchema = z.object({
   GRAPH_URL: z.url().optional(),
   /** Production: a file holding the service's bearer token, re-read on every call (rotated by the deployment). */
   GRAPH_SERVICE_TOKEN_FILE: z.string().min(1).optional(),
+  /** Production: a directory of DEPARTMENT_SYSTEM tokens, one file per department code (the departments subgraph pushes results as that department). */
+  GRAPH_SERVICE_TOKEN_DIR: z.string().min(1).optional(),
   /** A screening of 100,000 enterprises takes seconds: generous. */
   GRAPH_TIMEOUT_MS: positiveInt.default(120_000),
   /** How often every PUBLISHED policy is screened again for enterprises that newly qualify; at most 7 days (a Node timer). */
   PUSH_RESCREEN_INTERVAL: durationSeconds.refine((v) => v <= 7 * 86400, 'must be at most 7d').default(24 * 3600),
+  // --- departments (subgraphs/departments, docs/departments.md) ---
+  /** Departments running their own business system: the kit-built back office takes none of their cases. */
+  EXTERNAL_DEPARTMENTS: departmentList.default(['360732-HRSS', '360731-HRSS']),
   // --- periodic jobs (subgraphs/kit/jobs.ts) ---
   /** How often the policies subgraph expires policies whose application window has ended. */
   POLICY_EXPIRY_INTERVAL: durationSeconds.default(3600),
@@ -263,7 +276,12 @@ export interface Config {
     ackWaitMs: number;
   };
   /** How background work reaches the graph (kit/graph-client.ts). */
-  graph: { url?: string; serviceTokenFile?: string; timeoutMs: number };
+  graph: { url?: string; serviceTokenFile?: string; serviceTokenDir?: string; timeoutMs: number };
+  /** The reference department back office (subgraphs/departments). */
+  departments: {
+    /** EXTERNAL_DEPARTMENTS: departments with their own system; their accepted applications are not taken here. */
+    external: string[];
+  };
   /** 精准推送 (subgraphs/policies/push): the re-screening job's interval. */
   push: { rescreenIntervalMs: number };
 }
@@ -414,7 +432,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
       retryBaseMs: e.EVENTS_RETRY_BASE_MS,
       ackWaitMs: e.NATS_ACK_WAIT_MS,
     },
-    graph: { url: e.GRAPH_URL, serviceTokenFile: e.GRAPH_SERVICE_TOKEN_FILE, timeoutMs: e.GRAPH_TIMEOUT_MS },
+    graph: { url: e.GRAPH_URL, serviceTokenFile: e.GRAPH_SERVICE_TOKEN_FILE, serviceTokenDir: e.GRAPH_SERVICE_TOKEN_DIR, timeoutMs: e.GRAPH_TIMEOUT_MS },
+    departments: { external: e.EXTERNAL_DEPARTMENTS },
     push: { rescreenIntervalMs: e.PUSH_RESCREEN_INTERVAL * 1000 },
   };
 }

@@ -13,6 +13,7 @@ import { jointAuditSubgraph } from './joint-audit';
 import { auditSubgraph } from './audit';
 import { policiesSubgraph } from './policies';
 import { applicationsSubgraph } from './applications';
+import { departmentsSubgraph } from './departments';
 
 /**
  * Every subgraph this repository ships, in start order. The gateway's service list, the schema
@@ -33,6 +34,8 @@ export const subgraphs: SubgraphDefinition<any>[] = [
   auditSubgraph,
   policiesSubgraph,
   applicationsSubgraph,
+  // After applications (4014): the department back office (4015) takes its accepted applications.
+  departmentsSubgraph,
 ];
 
 export function findSubgraph(name: string): SubgraphDefinition<any> | undefined {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { makeCreditCode } from '../../platform/credit-code';
 import { PolicyMessage } from '../../subgraphs/policies/push';
+import { DepartmentCase } from '../../subgraphs/departments/department-case.entity';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { describeDb } from '../support/db';
 import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
@@ -40,6 +41,7 @@ interface Fixture {
   target: string; // 兴国县 enterprise with a tax profile
   other: string; // 于都县 enterprise
   message: string; // a policy message (精准推送) to the target
+  departmentCase: string; // a case of 360732-TAX (the department of reviewerCounty and taxSystem) in the departments subgraph
   registration(regionCode: string): Record<string, unknown>;
 }
 
@@ -379,6 +381,47 @@ export const ROWS: Row[] = [
     // approvalCounty signs first; financeCounty second (CALLERS order). Others: refused.
     expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', financeCounty: 'allow' },
   },
+  // ---- departments subgraph (docs/departments.md): the case of 360732-TAX is worked by TAX's
+  // staff only; SAMR's system finds it absent; the bureau and the auditor read it, never work it.
+  {
+    name: 'departmentCases (the inbox: department staff their own department, the auditor any)',
+    query: '{ departmentCases(first: 5) { totalCount } }',
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', samrSystem: 'allow', taxSystem: 'allow', auditor: 'allow' },
+  },
+  {
+    name: 'departmentCases of 360732-TAX (another department: refused)',
+    query: '{ departmentCases(department: "360732-TAX", first: 5) { totalCount nodes { id } } }',
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', taxSystem: 'allow', auditor: 'allow' },
+  },
+  {
+    name: 'departmentCase(id) (its department, the bureau of its region, the auditor; others: absent)',
+    query: 'query($id: ID!) { departmentCase(id: $id) { id payee { masked } } }',
+    variables: (f) => ({ id: f.departmentCase }),
+    classify: (data) => (data.departmentCase ? 'allow' : 'absent'),
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', taxSystem: 'allow', samrSystem: 'absent', approvalCounty: 'allow', auditor: 'allow' },
+  },
+  {
+    // Assigned to reviewerCounty's own subject, so its records below are its to make.
+    name: 'assignDepartmentCase (staff of the department; another department: absent)',
+    query: 'mutation($id: ID!) { assignDepartmentCase(id: $id, reviewer: "dev-department_reviewer") { status } }',
+    variables: (f) => ({ id: f.departmentCase }),
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', taxSystem: 'allow', samrSystem: 'absent' },
+  },
+  ...(['recordSiteSurvey', 'recordEvaluation'] as const).map(
+    (mutation): Row => ({
+      name: `${mutation} (staff of the department; another department: absent)`,
+      query: `mutation($id: ID!) { ${mutation}(id: $id, input: { date: "2025-06-02", people: ["王工"], findings: "与申报一致", conclusion: "属实" }) { status } }`,
+      variables: (f) => ({ id: f.departmentCase }),
+      expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', taxSystem: 'allow', samrSystem: 'absent' },
+    }),
+  ),
+  {
+    // A rejection without its reason: who may decide meets the rule (input), the case stays open.
+    name: 'decideDepartmentCase (staff of the department reach the rules; another department: absent)',
+    query: 'mutation($id: ID!) { decideDepartmentCase(id: $id, input: { outcome: REJECTED }) { status } }',
+    variables: (f) => ({ id: f.departmentCase }),
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'input', taxSystem: 'input', samrSystem: 'absent' },
+  },
 ];
 
 function outcomeOf(body: { data?: any; errors?: any[] }, row: Row): Outcome | string {
@@ -410,11 +453,21 @@ describeDb('role × operation matrix, through the gateway', () => {
       id: randomUUID(), creditCode: target, policyId: 'XG-2026-004', version: 1, kind: 'PUBLISHED', title: '新政策推送：矩阵', body: '矩阵测试', amountFen: null, createdAt: new Date(), readAt: null,
     });
     await graph.subgraphs.policies.db.orm.em.fork().insert(PolicyMessage, message);
+    // A case of the target as the dispatch consumer would write it, in 360732-TAX's inbox, decided to be paid to an account.
+    const departmentCase = Object.assign(new DepartmentCase(), {
+      id: randomUUID(), applicationId: randomUUID(), receiptNumber: '360732-20260105-900001', policyId: 'XG-2026-003', policyVersion: 1, policyTitle: '矩阵测试',
+      mode: 'INSTANT', department: '360732-TAX', regionCode: '360732', creditCode: target, enterpriseName: '矩阵测试企业', channel: 'HALL_WINDOW',
+      acceptedAt: new Date(), receivedAt: new Date(), deadline: null, materials: [], tolerated: [], formData: {}, status: 'RECEIVED', assignee: null, assignedAt: null,
+      decisionId: null, outcome: null, amountFen: null, payeeAccount: '6228480000000001', payeeBank: null, reason: null, policyExplanation: null, note: null,
+      decidedAt: null, decidedBy: null, pushedAt: null, pushError: null, updatedAt: new Date(),
+    });
+    await graph.subgraphs.departments.db.orm.em.fork().insert(DepartmentCase, departmentCase);
     let serial = 0;
     fixture = {
       target,
       other,
       message: message.id,
+      departmentCase: departmentCase.id,
       registration(regionCode) {
         serial++;
         const body = `MX${String(serial).padStart(6, '0')}`;

@@ -109,7 +109,7 @@ export async function startTestGraph(
   });
   const http = await gateway.listen(0, '127.0.0.1');
   // The subgraphs' consumers and jobs call this gateway (as main.ts's do theirs), minting tokens with the test secret.
-  const services: Services = { graph: graphClientFromConfig(config, http.url), now: options.now };
+  const services: Services = { graph: graphClientFromConfig(config, http.url), now: options.now, config };
   requestServices.current = services;
   const eventsLog = options.subgraphLog?.child({ service: 'events' }) ?? options.log?.('events') ?? createLogger(config.logLevel, { service: 'events' });
   const runEvents = () =>

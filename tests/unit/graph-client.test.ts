@@ -85,6 +85,71 @@ describe('the graph client of background work', () => {
     expect(() => loadConfig({ ...base, PUSH_RESCREEN_INTERVAL: '30d' })).toThrow(/PUSH_RESCREEN_INTERVAL/);
   });
 
+  test('as a department: a minted DEPARTMENT_SYSTEM token of that department (dev/test), the service identity otherwise', async () => {
+    const client = createGraphClient({ url, timeoutMs: 5_000, jwt })!;
+    const as = { role: 'DEPARTMENT_SYSTEM', department: '360732-MIIT', subject: 'service:departments' } as const;
+    await client.request('{ ok }', {}, { purpose: '部门审核结果回传', region: '360732', as });
+    await client.request('{ ok }', {}, { purpose: '部门审核结果回传', region: '360732', as: { ...as, department: '360732-COMMERCE' } });
+    await client.request('{ ok }', {}, { purpose: 'p', region: '360732' });
+    await client.request('{ ok }', {}, { purpose: '部门审核结果回传', region: '360732', as });
+    const authenticate = await createAuthenticator(jwt);
+    const [miit, commerce, service] = await Promise.all(seen.slice(0, 3).map((s) => authenticate(s.authorization)));
+    // Checked as the gateway checks any caller: a department the platform knows, inside its region.
+    expect(miit).toEqual({ role: 'DEPARTMENT_SYSTEM', department: '360732-MIIT', region: '360732', subject: 'service:departments' });
+    expect(commerce).toMatchObject({ role: 'DEPARTMENT_SYSTEM', department: '360732-COMMERCE' });
+    // The process's own identity is untouched by the department tokens; each identity's token is reused.
+    expect(service).toMatchObject({ role: 'ADMIN', region: '360732', subject: SERVICE_SUBJECT });
+    expect(seen[3].authorization).toBe(seen[0].authorization);
+    // A code the platform does not know names no token (nor a file: no path out of the directory).
+    await expect(client.request('{ ok }', {}, { purpose: 'p', region: '360732', as: { ...as, department: '../token' } })).rejects.toMatchObject({ codes: ['NO_TOKEN'] });
+    expect(seen).toHaveLength(4);
+  });
+
+  test('as the payer: a minted APPROVAL_BUREAU token of the county (the applications subgraph reading payee accounts)', async () => {
+    const client = createGraphClient({ url, timeoutMs: 5_000, jwt })!;
+    await client.request('{ ok }', {}, { purpose: '免申即享白名单确认', region: '360732', as: { role: 'APPROVAL_BUREAU', department: '360732-APPROVAL', subject: 'service:applications' } });
+    const payer = await (await createAuthenticator(jwt))(seen[0].authorization);
+    expect(payer).toEqual({ role: 'APPROVAL_BUREAU', department: '360732-APPROVAL', region: '360732', subject: 'service:applications' });
+  });
+
+  test("production: a department's token is its file in GRAPH_SERVICE_TOKEN_DIR, re-read on every call; never the service token instead", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graph-tokens-'));
+    const serviceFile = join(dir, 'service');
+    writeFileSync(serviceFile, 'service-token');
+    writeFileSync(join(dir, '360732-MIIT'), 'miit-token-1\n');
+    const as = { role: 'DEPARTMENT_SYSTEM', department: '360732-MIIT', subject: 'service:departments' } as const;
+    const client = createGraphClient({ url, timeoutMs: 5_000, tokenFile: serviceFile, tokenDir: dir })!;
+    await client.request('{ ok }', {}, { purpose: 'p', region: '360732', as });
+    writeFileSync(join(dir, '360732-MIIT'), 'miit-token-2');
+    await client.request('{ ok }', {}, { purpose: 'p', region: '360732', as });
+    await client.request('{ ok }', {}, { purpose: 'p', region: '360732' });
+    expect(seen.map((s) => s.authorization)).toEqual(['Bearer miit-token-1', 'Bearer miit-token-2', 'Bearer service-token']);
+    // A department without a file: refused before any call, whatever else is configured (the secret too).
+    const failure = (p: Promise<unknown>) => p.then(() => undefined, (e) => e as GraphRequestError);
+    const missing = await failure(client.request('{ ok }', {}, { purpose: 'p', region: '360732', as: { ...as, department: '360732-COMMERCE' } }));
+    expect(missing).toMatchObject({ codes: ['NO_TOKEN'] });
+    expect(missing!.message).toContain('GRAPH_SERVICE_TOKEN_DIR');
+    const withSecret = createGraphClient({ url, timeoutMs: 5_000, tokenDir: dir, jwt })!;
+    expect(await failure(withSecret.request('{ ok }', {}, { purpose: 'p', region: '360732', as: { ...as, department: '360732-COMMERCE' } }))).toMatchObject({ codes: ['NO_TOKEN'] });
+    // Only a directory: the departments' calls work, the service's own identity has no token.
+    const departmentsOnly = createGraphClient({ url, timeoutMs: 5_000, tokenDir: dir })!;
+    expect(await failure(departmentsOnly.request('{ ok }', {}, { purpose: 'p', region: '360732' }))).toMatchObject({ codes: ['NO_TOKEN'] });
+    expect(seen).toHaveLength(3);
+    // The config: GRAPH_SERVICE_TOKEN_DIR alone gives a production process a client.
+    const dataDir = mkdtempSync(join(tmpdir(), 'graph-config-'));
+    const production = { DATA_DIR: dataDir, GRAPH_URL: url, NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/q', GATEWAY_JWKS_URL: 'https://gw.example/.well-known/jwks.json' };
+    expect(loadConfig({ ...production, GRAPH_SERVICE_TOKEN_DIR: dir }, 'subgraph').graph.serviceTokenDir).toBe(dir);
+    expect(graphClientFromConfig(loadConfig({ ...production, GRAPH_SERVICE_TOKEN_DIR: dir }, 'subgraph'))).toBeDefined();
+  });
+
+  test('EXTERNAL_DEPARTMENTS: known department codes, comma-separated; default the two HRSS; empty means none', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'graph-config-'));
+    expect(loadConfig({ DATA_DIR: dataDir }).departments.external).toEqual(['360732-HRSS', '360731-HRSS']);
+    expect(loadConfig({ DATA_DIR: dataDir, EXTERNAL_DEPARTMENTS: ' 360732-MIIT , 360732-MIIT,360731-AGRI ' }).departments.external).toEqual(['360732-MIIT', '360731-AGRI']);
+    expect(loadConfig({ DATA_DIR: dataDir, EXTERNAL_DEPARTMENTS: '' }).departments.external).toEqual([]);
+    expect(() => loadConfig({ DATA_DIR: dataDir, EXTERNAL_DEPARTMENTS: '360732-HRSS,360799-XYZ' })).toThrow(/EXTERNAL_DEPARTMENTS: must be department codes the platform knows/);
+  });
+
   test('GraphQL errors, a non-GraphQL answer and the timeout are thrown with their codes', async () => {
     const client = createGraphClient({ url, timeoutMs: 300, jwt })!;
     const failure = (p: Promise<unknown>) => p.then(() => undefined, (e) => e as GraphRequestError);
