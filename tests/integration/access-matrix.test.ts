@@ -93,6 +93,9 @@ const SOURCE_FIELDS: [string, string, string][] = [
   ['pboc', 'pboc', 'verified'],
 ];
 
+/** An id no record has (cases, screenings): who may act meets NOT_FOUND, nobody learns anything. */
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+
 let matrixPolicySerial = 0;
 const matrixGuide = {
   title: '矩阵测试政策',
@@ -421,6 +424,37 @@ export const ROWS: Row[] = [
     query: 'mutation($id: ID!) { decideDepartmentCase(id: $id, input: { outcome: REJECTED }) { status } }',
     variables: (f) => ({ id: f.departmentCase }),
     expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'input', taxSystem: 'input', samrSystem: 'absent' },
+  },
+  // ---- applications subgraph after the decision (docs/applications.md): ids nobody holds, so a
+  // caller who may act meets NOT_FOUND (absent) and everyone else FORBIDDEN before anything is read.
+  {
+    name: 'confirmWhiteList (a department\'s staff or system; the screening is then looked for: absent)',
+    query: `mutation { confirmWhiteList(input: { screeningId: "${NOBODY}", digest: "${'0'.repeat(64)}" }) { state } }`,
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'absent', samrSystem: 'absent', taxSystem: 'absent' },
+  },
+  {
+    name: 'whiteListConfirmation (departments, the bureau and ADMIN of the region, the auditor: absent for an unknown screening)',
+    query: `{ whiteListConfirmation(screeningId: "${NOBODY}") { state } }`,
+    expect: { ...everyone('absent'), public: 'unauth', enterpriseSelf: 'deny', enterpriseOther: 'deny', clerkCounty: 'deny', clerkOtherCounty: 'deny', financeCounty: 'deny' },
+  },
+  ...(['releaseHold(id: $id, reason: "已整改")', 'refuseHeld(id: $id, reason: "未整改", policyExplanation: "依据第十二条")'] as const).map(
+    (call): Row => ({
+      name: `${call.slice(0, call.indexOf('('))} (the Approval Bureau only; an unknown case: absent)`,
+      query: `mutation($id: ID!) { ${call} { status } }`,
+      variables: () => ({ id: NOBODY }),
+      expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'absent' },
+    }),
+  ),
+  {
+    name: 'correctPayeeAccount (the enterprise, its own cases; an unknown case: absent)',
+    query: 'mutation($id: ID!) { correctPayeeAccount(id: $id, account: "6228480000000001", bank: "江西银行") { status } }',
+    variables: () => ({ id: NOBODY }),
+    expect: { ...everyone('deny'), public: 'unauth', enterpriseSelf: 'absent', enterpriseOther: 'absent' },
+  },
+  {
+    name: 'supervision of 360732 (the Approval Bureau, ADMIN covering the region, the auditor)',
+    query: '{ supervision(regionCode: "360732", asOf: "2026-10-12") { overdueCount } }',
+    expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', auditor: 'allow', adminCity: 'allow', adminCounty: 'allow' },
   },
 ];
 
