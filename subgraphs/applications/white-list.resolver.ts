@@ -13,7 +13,7 @@ import { Application } from './application.entity';
 import { ApplicationConnection } from './application.types';
 import { applicationView } from './application.view';
 import type { ApplicationsLoaders } from './loaders';
-import { policyPeriod } from './receipt';
+import { periodOf, type IntakePolicy } from './intake';
 import { applicationScope } from './scope';
 import { confirmationRefusal, digestMismatch, notTheDepartment, SCREENING_HEAD_QUERY, type ScreeningHead } from './white-list.rules';
 import { ConfirmationState, WhiteListConfirmation } from './white-list.entity';
@@ -156,7 +156,8 @@ export class WhiteListResolver {
       department: head.policy.department,
       regionCode: head.regionCode,
       evaluatedOn: head.evaluatedOn,
-      period: policyPeriod(head.policy.current, head.evaluatedOn),
+      // The intake's rule (the version's window, else the year), so a case is one per period across modes.
+      period: periodOf({ current: head.policy.current } as IntakePolicy, head.evaluatedOn),
       eligibleCount: head.eligibleCount,
       confirmedByRole: identity.role!,
       confirmedBy: identity.subject ?? null,

@@ -9,7 +9,8 @@ import { nowOf } from '../kit/services';
 import type { Identity, Role } from '../../platform/identity';
 import { Application } from './application.entity';
 import { enterJointAudit } from './joint-audit-step';
-import { nextReceiptNumbers } from './receipt';
+import { nextReceiptNumber } from './intake';
+import { toChinaDate } from '../kit/calendar';
 import { byCodeRegion, entryFates, PAYEES_QUERY, SCREENING_ENTRIES_QUERY, type EntryFate, type Payee, type WhiteListEntry } from './white-list.rules';
 import { ConfirmationState, WhiteListConfirmation } from './white-list.entity';
 import { fire } from './workflow/fire';
@@ -117,14 +118,13 @@ export async function confirmChunk(em: EntityManager, confirmation: WhiteListCon
     : new Set<string>();
   const fates = entryFates(prepared.entries, existing, new Map(prepared.payees.map((p) => [p.creditCode, p])));
   const creating = fates.filter((f): f is Extract<EntryFate, { kind: 'create' }> => f.kind === 'create');
-  // Receipt numbers per region of the case, taken together for the chunk.
-  const receipts = new Map<string, string[]>();
-  for (const [region, group] of byRegion(creating.map((f) => f.payee.regionCode))) receipts.set(region, await nextReceiptNumbers(em, region, at, group));
+  const today = toChinaDate(at);
   const actor = { role: confirmation.confirmedByRole as Role, subject: confirmation.confirmedBy ?? undefined, department: confirmation.department, region: confirmation.regionCode };
   for (const { entry, payee } of creating) {
     const application = Object.assign(new Application(), {
       id: randomUUID(),
-      receiptNumber: receipts.get(payee.regionCode)!.shift()!,
+      // The intake's per-region-day counter: white-list cases are numbered with the applications of the day.
+      receiptNumber: await nextReceiptNumber(em, payee.regionCode, today),
       policyId: confirmation.policyId,
       policyVersion: confirmation.policyVersion,
       policyTitle: confirmation.policyTitle,
@@ -171,12 +171,6 @@ export async function confirmChunk(em: EntityManager, confirmation: WhiteListCon
     confirmation.completedAt = at;
   }
   return fates;
-}
-
-function byRegion(regions: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const region of regions) counts.set(region, (counts.get(region) ?? 0) + 1);
-  return counts;
 }
 
 /** The graph reads of one chunk: the page of the kept screening and its enterprises' payees (network only). */

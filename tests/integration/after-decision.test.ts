@@ -27,7 +27,7 @@ const approvalYudu = { role: 'APPROVAL_BUREAU', region: '360731' };
 const SIGNERS = [{ role: 'DEPARTMENT_REVIEWER', department: '360732-NDRC', region: '360732' }, { role: 'FINANCE', region: '360732' }, approval];
 type Claims = { role: string; region?: string; department?: string; creditCode?: string };
 
-const guide = (conditions: unknown) => ({
+const guide = (conditions: unknown, over: Record<string, unknown> = {}) => ({
   title: '联合审核测试政策（免申即享）',
   legalBasis: { title: '《兴国县促进工业高质量发展若干政策措施》', documentNumber: '兴府发〔2025〕8号' },
   beneficiaries: '本县特定企业',
@@ -38,6 +38,7 @@ const guide = (conditions: unknown) => ({
   materials: [],
   processSteps: ['主管部门确认白名单', '联合审核', '直接兑付'],
   contact: '0797-5322000',
+  ...over,
 });
 const region = { indicator: 'regionCode', op: 'eq', value: '360732' };
 /** HELD and one other C30 micro enterprise registered in 2013–2014. */
@@ -81,8 +82,8 @@ describeDb(`after the decision: joint audit, HOLD, 免申即享, supervision (${
   };
   const codeOf = (body: any) => body.errors?.[0]?.extensions?.code;
 
-  async function publish(id: string, conditions: unknown) {
-    await ok('mutation($input: CreatePolicyInput!) { createPolicyDraft(input: $input) { id } }', { input: { id, department: '360732-MIIT', mode: 'NO_APPLICATION', guide: guide(conditions) } }, miit);
+  async function publish(id: string, conditions: unknown, mode = 'NO_APPLICATION', over: Record<string, unknown> = {}) {
+    await ok('mutation($input: CreatePolicyInput!) { createPolicyDraft(input: $input) { id } }', { input: { id, department: '360732-MIIT', mode, guide: guide(conditions, over) } }, miit);
     await ok(`mutation { submitPolicyForConsultation(id: "${id}") { id } }`, {}, miit);
     for (const signer of SIGNERS) await ok(`mutation { signOffPolicy(id: "${id}", decision: APPROVED) { id } }`, {}, signer);
     await ok(`mutation { publishPolicy(id: "${id}") { id } }`, {}, miit);
@@ -109,11 +110,14 @@ describeDb(`after the decision: joint audit, HOLD, 免申即享, supervision (${
     await publish('XG-2099-901', HOLD_POLICY);
     await publish('XG-2099-902', CLEAN_POLICY);
     await publish('XG-2099-903', HELD_ONLY);
+    // 即申即享 without materials: the enterprise applies, the window accepts, the department decides.
+    await publish('XG-2099-904', { all: [region] }, 'INSTANT', { title: '联合审核测试政策（即申即享）', reviewDays: 5, windowStart: '2026-01-01', windowEnd: '2026-12-31' });
   }, 180_000);
   afterAll(() => graph?.stop());
 
   let heldCase: string;
   let otherCase: string;
+  let reviewing: string; // an INSTANT case left in the department's review (due 2026-10-13)
 
   test('免申即享 end to end: screened, confirmed by id and digest, each entry a case APPROVED → JOINT_AUDIT → AWAITING_PAYMENT or HELD', async () => {
     const screening = await screen('XG-2099-901');
@@ -180,6 +184,30 @@ describeDb(`after the decision: joint audit, HOLD, 免申即享, supervision (${
     expect(second.applications.totalCount).toBe(0);
     expect(await orm().em.fork().count(Application, { policyId: 'XG-2099-901' })).toBe(2);
     expect(first.whiteListConfirmation.applications.totalCount).toBe(2);
+  }, 60_000);
+
+  test('即申即享 after the department approves: straight to the joint audit, then awaiting payment within 1 working day', async () => {
+    const hall = { role: 'WINDOW_CLERK', department: '360732-APPROVAL', region: '360732' };
+    const submit = async (creditCode: string) =>
+      (await ok('mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id status } }', { input: { policyId: 'XG-2099-904', creditCode, data: {}, materials: [] } }, { role: 'ENTERPRISE', creditCode }))
+        .submitApplication.id as string;
+    const id = await submit(CLEAN);
+    const accepted = (await ok('mutation($id: ID!) { checkApplication(id: $id, input: { accept: true }) { status deadline deadlineWorkdays } }', { id }, hall)).checkApplication;
+    // 5 working days from Wed 09-30: 10-08, 10-09, 10-10 (make-up Saturday), 10-12, 10-13.
+    expect(accepted).toEqual({ status: 'IN_REVIEW', deadline: '2026-10-13', deadlineWorkdays: 5 });
+    reviewing = await submit(HELD);
+    await ok('mutation($id: ID!) { checkApplication(id: $id, input: { accept: true }) { status } }', { id: reviewing }, hall);
+
+    const decided = (await ok(
+      'mutation($input: DepartmentDecisionInput!) { recordDepartmentDecision(input: $input) { status timeline { action } } }',
+      { input: { applicationId: id, decisionId: 'miit-after-0001', outcome: 'APPROVED', amountFen: 100_000, payeeAccount: '6228480000000777', payeeBank: '江西兴国农村商业银行' } },
+      { role: 'DEPARTMENT_SYSTEM', department: '360732-MIIT', region: '360732' },
+    )).recordDepartmentDecision;
+    expect(decided.status).toBe('JOINT_AUDIT');
+    expect(decided.timeline.map((s: any) => s.action)).toEqual(['submit', 'accept', 'approve', 'audit']);
+    const paid = await eventually(() => caseOf(id), (c) => c.status !== 'JOINT_AUDIT', 60_000);
+    expect(paid).toMatchObject({ status: 'AWAITING_PAYMENT', deadline: '2026-10-08', deadlineWorkdays: 1, jointAudit: { verdict: 'PASS', asOf: DAY } });
+    expect(paid.timeline.at(-1)).toMatchObject({ action: 'clear', actorRole: 'SYSTEM', toStatus: 'AWAITING_PAYMENT', deadline: '2026-10-08' });
   }, 60_000);
 
   test('HOLD released by the Approval Bureau of the region with a recorded reason; without one, or by anyone else, refused', async () => {
@@ -297,12 +325,18 @@ describeDb(`after the decision: joint audit, HOLD, 免申即享, supervision (${
     expect(saturday.nearDeadline.find((c: any) => c.application.id === heldCase)).toEqual({ application: { id: heldCase }, deadline: '2026-10-10', usedWorkdays: 1, remainingWorkdays: 0, shareUsed: 1 });
     const miitOverdue = saturday.overdueByDepartment.find((g: any) => g.department === '360732-MIIT');
     expect(miitOverdue?.cases.map((c: any) => c.application.id).sort() ?? []).toEqual(dueOn('2026-10-08'));
-    // Monday 10-12: everything still awaiting payment is overdue, grouped under the department.
+    // The INSTANT case under review (5 working days, due 10-13): 3 used on the make-up Saturday, not yet near.
+    expect(saturday.nearDeadline.some((c: any) => c.application.id === reviewing)).toBe(false);
+    // Monday 10-12: 4 of its 5 working days used (80 %): near; everything still awaiting payment is overdue, grouped under the department.
     const monday = await on('2026-10-12');
+    expect(monday.nearDeadline.find((c: any) => c.application.id === reviewing)).toEqual({ application: { id: reviewing }, deadline: '2026-10-13', usedWorkdays: 4, remainingWorkdays: 1, shareUsed: 0.8 });
     expect(monday.nearDeadline.filter((c: any) => open.some((o) => o.id === c.application.id))).toEqual([]);
     const group = monday.overdueByDepartment.find((g: any) => g.department === '360732-MIIT');
     expect(group).toMatchObject({ departmentName: '县工信局', count: open.length });
     expect(group.cases.find((c: any) => c.application.id === heldCase)).toMatchObject({ deadline: '2026-10-10', overdueWorkdays: 1 });
+    // Wednesday 10-14: the review is overdue too, one working day over.
+    const wednesday = await on('2026-10-14');
+    expect(wednesday.overdueByDepartment.find((g: any) => g.department === '360732-MIIT').cases.find((c: any) => c.application.id === reviewing)).toEqual({ application: { id: reviewing }, deadline: '2026-10-13', overdueWorkdays: 1 });
 
     // HELD from 09-30 to 10-09: two working days (10-08, 10-09); the joint audit itself within the day.
     const held = monday.stepDurations.find((d: any) => d.status === 'HELD' && d.department === '360732-MIIT');
