@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
-import { AppError, ErrorCode, notFound } from '../../platform/errors';
+import { AppError, ErrorCode } from '../../platform/errors';
 import type { Identity } from '../../platform/identity';
 import { emit } from '../kit/events/outbox';
 import { maskBankAccount } from '../kit/mask';
@@ -9,12 +9,12 @@ import { Guard, requireWriter } from '../kit/scope';
 import { nowOf } from '../kit/services';
 import type { Context } from '../kit/subgraph';
 import { BankAccountNumber, rule, SafeText, unsafeTextProblem } from '../kit/validation';
-import { Application, ApplicationStep } from './application.entity';
+import { ApplicationStep } from './application.entity';
 import { ApplicationView } from './application.types';
 import { applicationView } from './application.view';
 import { awaitingPaymentPayload } from './joint-audit-step';
 import type { ApplicationsLoaders } from './loaders';
-import { canReadApplication } from './scope';
+import { onApplication } from './transitions';
 import { basePayload, fire, type WorkflowActor } from './workflow/fire';
 import { ApplicationEvent, APPLICATIONS_FAMILY, STATUS_NAMES, TimelineNote } from './workflow/table';
 
@@ -112,13 +112,6 @@ const actorOf = (identity: Identity): WorkflowActor => ({
   creditCode: identity.creditCode,
 });
 
-/** A case the caller may act on, else NOT_FOUND whether or not it exists (no existence oracle). */
-async function loadFor(ctx: Ctx, id: string): Promise<Application> {
-  const application = await ctx.em.findOne(Application, { id });
-  if (!application || !canReadApplication(ctx.identity, application)) throw notFound('办件', id);
-  return application;
-}
-
 /** Statuses past which the payee can no longer change: the money left, or never will. */
 const PAYEE_FINAL = new Set<string>(['PAID', 'ARCHIVED', 'REJECTED']);
 
@@ -132,40 +125,43 @@ export class AfterDecisionResolver {
   @Mutation(() => ApplicationView, { description: '解除联合审核暂缓（县行政审批局，本地区）：须写明理由；案件转入待拨付（1 个工作日内拨付）' })
   @Guard((identity) => requireWriter(identity, 'APPROVAL_BUREAU'))
   async releaseHold(@Args(() => ReleaseHoldArgs) args: ReleaseHoldArgs, @Ctx() ctx: Ctx) {
-    const application = await loadFor(ctx, args.id);
-    fire(ctx.em, application, 'release', {
-      actor: actorOf(ctx.identity),
-      at: nowOf(ctx.services),
-      note: `解除暂缓：${args.reason.trim()}`,
-      given: { reason: args.reason },
-      details: { reason: args.reason.trim(), verdict: application.jointAuditVerdict ?? null },
-      eventPayload: awaitingPaymentPayload(application),
-      requestId: ctx.requestId,
+    // The case locked in one transaction (onApplication); one the caller may not read is NOT_FOUND.
+    const application = await onApplication(ctx, args.id, async (em, application) => {
+      fire(em, application, 'release', {
+        actor: actorOf(ctx.identity),
+        at: nowOf(ctx.services),
+        note: `解除暂缓：${args.reason.trim()}`,
+        given: { reason: args.reason },
+        details: { reason: args.reason.trim(), verdict: application.jointAuditVerdict ?? null },
+        eventPayload: awaitingPaymentPayload(application),
+        requestId: ctx.requestId,
+      });
+      return application;
     });
-    await ctx.em.flush();
     return applicationView(application);
   }
 
   @Mutation(() => ApplicationView, { description: '联合审核暂缓后不予兑现（县行政审批局，本地区）：须写明理由与政策解释，企业可见' })
   @Guard((identity) => requireWriter(identity, 'APPROVAL_BUREAU'))
   async refuseHeld(@Args(() => RefuseHeldArgs) args: RefuseHeldArgs, @Ctx() ctx: Ctx) {
-    const application = await loadFor(ctx, args.id);
     const reason = args.reason.trim();
     const policyExplanation = args.policyExplanation.trim();
-    fire(ctx.em, application, 'refuse', {
-      actor: actorOf(ctx.identity),
-      at: nowOf(ctx.services),
-      note: `不予兑现：${reason}`,
-      given: { reason, policyExplanation },
-      details: { reason, policyExplanation, verdict: application.jointAuditVerdict ?? null },
-      apply: (a) => {
-        a.rejectionReason = reason;
-        a.policyExplanation = policyExplanation;
-      },
-      eventPayload: { reason, policyExplanation },
-      requestId: ctx.requestId,
+    const application = await onApplication(ctx, args.id, async (em, application) => {
+      fire(em, application, 'refuse', {
+        actor: actorOf(ctx.identity),
+        at: nowOf(ctx.services),
+        note: `不予兑现：${reason}`,
+        given: { reason, policyExplanation },
+        details: { reason, policyExplanation, verdict: application.jointAuditVerdict ?? null },
+        apply: (a) => {
+          a.rejectionReason = reason;
+          a.policyExplanation = policyExplanation;
+        },
+        eventPayload: { reason, policyExplanation },
+        requestId: ctx.requestId,
+      });
+      return application;
     });
-    await ctx.em.flush();
     return applicationView(application);
   }
 
@@ -174,41 +170,42 @@ export class AfterDecisionResolver {
   })
   @Guard((identity) => requireWriter(identity, 'ENTERPRISE'))
   async correctPayeeAccount(@Args(() => CorrectPayeeArgs) args: CorrectPayeeArgs, @Ctx() ctx: Ctx) {
-    const application = await loadFor(ctx, args.id);
-    if (PAYEE_FINAL.has(application.status)) {
-      throw new AppError(ErrorCode.WRONG_STATE, `案件当前状态为${STATUS_NAMES[application.status]}，不能更正收款账户`, { status: application.status, action: 'correctPayee' });
-    }
-    const at = nowOf(ctx.services);
-    const before = application.payeeAccount ? maskBankAccount(application.payeeAccount) : null;
-    application.payeeAccount = args.account;
-    application.payeeBank = args.bank.trim();
-    application.updatedAt = at;
-    application.stepCount = (application.stepCount ?? 0) + 1;
-    // On the timeline, without a change of state (TimelineNote); the account masked there too.
-    const step = Object.assign(new ApplicationStep(), {
-      id: randomUUID(),
-      application,
-      seq: application.stepCount,
-      action: 'correctPayee' as const,
-      fromStatus: application.status,
-      toStatus: application.status,
-      actorRole: 'ENTERPRISE',
-      actorSubject: ctx.identity.subject ?? null,
-      actorDepartment: null,
-      at,
-      note: `${TimelineNote.correctPayee}：${application.payeeBank} ${maskBankAccount(args.account)}`,
-      deadline: application.deadline ?? null,
-      details: { before, after: maskBankAccount(args.account), bank: application.payeeBank },
+    const application = await onApplication(ctx, args.id, async (em, application) => {
+      if (PAYEE_FINAL.has(application.status)) {
+        throw new AppError(ErrorCode.WRONG_STATE, `案件当前状态为${STATUS_NAMES[application.status]}，不能更正收款账户`, { status: application.status, action: 'correctPayee' });
+      }
+      const at = nowOf(ctx.services);
+      const before = application.payeeAccount ? maskBankAccount(application.payeeAccount) : null;
+      application.payeeAccount = args.account;
+      application.payeeBank = args.bank.trim();
+      application.updatedAt = at;
+      application.stepCount = (application.stepCount ?? 0) + 1;
+      // On the timeline, without a change of state (TimelineNote); the account masked there too.
+      const step = Object.assign(new ApplicationStep(), {
+        id: randomUUID(),
+        application,
+        seq: application.stepCount,
+        action: 'correctPayee' as const,
+        fromStatus: application.status,
+        toStatus: application.status,
+        actorRole: 'ENTERPRISE',
+        actorSubject: ctx.identity.subject ?? null,
+        actorDepartment: null,
+        at,
+        note: `${TimelineNote.correctPayee}：${application.payeeBank} ${maskBankAccount(args.account)}`,
+        deadline: application.deadline ?? null,
+        details: { before, after: maskBankAccount(args.account), bank: application.payeeBank },
+      });
+      em.persist(step);
+      // Whoever pays (issue 10, funds) learns of the new account the way it learned of the case.
+      emit(em, {
+        family: APPLICATIONS_FAMILY,
+        type: ApplicationEvent.payeeCorrected,
+        requestId: ctx.requestId,
+        payload: { ...basePayload(application), payeeAccount: application.payeeAccount, payeeBank: application.payeeBank },
+      });
+      return application;
     });
-    ctx.em.persist(step);
-    // Whoever pays (issue 10, funds) learns of the new account the way it learned of the case.
-    emit(ctx.em, {
-      family: APPLICATIONS_FAMILY,
-      type: ApplicationEvent.payeeCorrected,
-      requestId: ctx.requestId,
-      payload: { ...basePayload(application), payeeAccount: application.payeeAccount, payeeBank: application.payeeBank },
-    });
-    await ctx.em.flush();
     return applicationView(application);
   }
 

@@ -10,7 +10,7 @@ import { canReadApplication } from './scope';
 import { AfterDecisionResolver } from './hold.resolver';
 import { jointAuditConsumer, jointAuditSweepJob } from './joint-audit-step';
 import { SupervisionResolver } from './supervision.resolver';
-import { whiteListConsumer } from './white-list';
+import { whiteListConsumer, whiteListResumeJob } from './white-list';
 import { WhiteListConfirmation } from './white-list.entity';
 import { WhiteListResolver } from './white-list.resolver';
 
@@ -30,8 +30,9 @@ export const applicationsSubgraph = defineSubgraph<ApplicationsLoaders>({
   entities: [Application, ApplicationStep, ApplicationMaterial, ReceiptCounter, WhiteListConfirmation],
   // After the decision: the joint audit of every approved case, and 免申即享 white lists made into cases chunk by chunk.
   consumers: [jointAuditConsumer, whiteListConsumer],
-  // Cases whose joint audit could not run (graph or a source down past the consumer's retries) are audited again.
-  jobs: [jointAuditSweepJob],
+  // Cases whose joint audit could not run (graph or a source down past the consumer's retries) are
+  // audited again; white-list confirmations whose chunk event was given up on are resumed.
+  jobs: [jointAuditSweepJob, whiteListResumeJob],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createApplicationsLoaders(em),
   referenceResolvers: {

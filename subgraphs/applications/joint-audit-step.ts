@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { runAsSystem, type SystemIdentity } from '../kit/audit-trail';
 import { toChinaDate } from '../kit/calendar';
 import { GraphRequestError } from '../kit/graph-client';
@@ -70,7 +70,8 @@ const outcomeNote = (result: JointAuditResult) =>
  * run applied first) is left alone: returns undefined.
  */
 export async function applyJointAudit(em: EntityManager, applicationId: string, result: JointAuditResult, at: Date): Promise<'clear' | 'hold' | undefined> {
-  const application = await em.findOne(Application, { id: applicationId });
+  // Locked (PostgreSQL): a concurrent run of the same case waits, then finds it decided.
+  const application = await em.findOne(Application, { id: applicationId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!application || !['APPROVED', 'JOINT_AUDIT'].includes(application.status)) return undefined;
   return runAsSystem(systemIdentity(application.regionCode), 'jointAudit', async () => {
     if (application.status === 'APPROVED') enterJointAudit(em, application, at);

@@ -12,6 +12,7 @@ export type ConfirmationState = (typeof ConfirmationState)[keyof typeof Confirma
  */
 @Entity({ tableName: 'white_list_confirmation' })
 @Index({ properties: ['policyId', 'confirmedAt'] })
+@Index({ properties: ['state', 'progressedAt'] })
 export class WhiteListConfirmation {
   [OptionalProps]?: 'created' | 'alreadyConfirmed' | 'skipped' | 'chunks' | 'skippedEntries' | 'cursor' | 'completedAt';
 
@@ -87,6 +88,10 @@ export class WhiteListConfirmation {
 
   @Property({ type: 'json' })
   skippedEntries: { creditCode: string; reason: string }[] = [];
+
+  /** When the last chunk was handled (the confirmation time before the first): a stalled confirmation is resumed from it. */
+  @Property({ type: 'datetime' })
+  progressedAt!: Date;
 
   @Property({ type: 'datetime', nullable: true })
   completedAt?: Date | null;

@@ -17,7 +17,7 @@ import { periodOf, type IntakePolicy } from './intake';
 import { applicationScope } from './scope';
 import { confirmationRefusal, digestMismatch, notTheDepartment, SCREENING_HEAD_QUERY, type ScreeningHead } from './white-list.rules';
 import { ConfirmationState, WhiteListConfirmation } from './white-list.entity';
-import { emitChunk, whiteListPurpose } from './white-list';
+import { emitChunk, resumeStalledConfirmations, WHITE_LIST_RESUME_AFTER_MS, whiteListPurpose } from './white-list';
 
 type Ctx = Context<ApplicationsLoaders>;
 
@@ -139,7 +139,7 @@ export class WhiteListResolver {
   async confirmWhiteList(@Arg('input', () => ConfirmWhiteListInput) input: ConfirmWhiteListInput, @Ctx() ctx: Ctx): Promise<WhiteListConfirmationView> {
     const identity = ctx.identity;
     const earlier = await ctx.em.findOne(WhiteListConfirmation, { screeningId: input.screeningId });
-    if (earlier) return this.repeat(earlier, input.digest, identity);
+    if (earlier) return this.repeat(ctx, earlier, input.digest);
 
     const head = await readScreeningHead(ctx, input.screeningId);
     const refusal = confirmationRefusal(head, input.digest, identity);
@@ -162,6 +162,7 @@ export class WhiteListResolver {
       confirmedByRole: identity.role!,
       confirmedBy: identity.subject ?? null,
       confirmedAt: at,
+      progressedAt: at,
       state: ConfirmationState.IN_PROGRESS,
     });
     // The record and its first chunk's event in one transaction: the cases follow chunk by chunk (white-list.ts).
@@ -174,16 +175,18 @@ export class WhiteListResolver {
       // Confirmed by a concurrent call a moment ago: that one stands.
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
       const won = await ctx.em.fork().findOneOrFail(WhiteListConfirmation, { screeningId: input.screeningId });
-      return this.repeat(won, input.digest, identity);
+      return this.repeat(ctx, won, input.digest);
     }
     ctx.log.info('white list confirmed', { screeningId: head.id, policyId: head.policy.id, eligible: head.eligibleCount });
     return view(confirmation, false);
   }
 
   /** The same screening confirmed again: nothing new; the same digest and department, else refused as a first confirmation would be. */
-  private repeat(earlier: WhiteListConfirmation, digest: string, identity: Identity): WhiteListConfirmationView {
-    if (identity.department !== earlier.department) throw notTheDepartment(earlier.policyId, earlier.department);
+  private async repeat(ctx: Ctx, earlier: WhiteListConfirmation, digest: string): Promise<WhiteListConfirmationView> {
+    if (ctx.identity.department !== earlier.department) throw notTheDepartment(earlier.policyId, earlier.department);
     if (digest !== earlier.digest) throw digestMismatch();
+    // Confirming a stalled confirmation again resumes it (the job would, at its next run).
+    if (earlier.state === ConfirmationState.IN_PROGRESS) await resumeStalledConfirmations(ctx.em, nowOf(ctx.services), WHITE_LIST_RESUME_AFTER_MS, earlier.screeningId);
     return view(earlier, true);
   }
 

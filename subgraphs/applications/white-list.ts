@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
+import type { Job } from '../kit/jobs';
 import { runInMutationScope } from '../kit/audit-trail';
 import { GraphRequestError, type GraphClient } from '../kit/graph-client';
 import { emit } from '../kit/events/outbox';
@@ -165,6 +166,7 @@ export async function confirmChunk(em: EntityManager, confirmation: WhiteListCon
   confirmation.skipped += skipped.length;
   if (skipped.length) confirmation.skippedEntries = [...confirmation.skippedEntries, ...skipped.map((s) => ({ creditCode: s.entry.creditCode, reason: s.reason }))];
   confirmation.cursor = prepared.endCursor ?? confirmation.cursor ?? null;
+  confirmation.progressedAt = at;
   if (prepared.hasNextPage) emitChunk(em, confirmation, requestId);
   else {
     confirmation.state = ConfirmationState.COMPLETE;
@@ -187,6 +189,44 @@ export async function readChunk(graph: GraphClient, confirmation: WhiteListConfi
   const payees = wanted.length ? await readPayees(graph, wanted, purpose) : new Map<string, Payee>();
   return { entries: page.nodes, hasNextPage: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor, payees: [...payees.values()] };
 }
+
+/** A confirmation still IN_PROGRESS that has not moved for this long is resumed (its chunk's event was dead-lettered, say). */
+export const WHITE_LIST_RESUME_AFTER_MS = 15 * 60_000;
+
+/**
+ * Emits the next chunk's event again for every confirmation IN_PROGRESS that has not moved for
+ * `olderThanMs` (the consumer gave up on its event after a long graph outage), in one transaction
+ * each with the bumped `progressedAt`. A duplicate of an event still pending is harmless: whichever
+ * runs second finds the cursor moved and does nothing. Returns the screenings resumed.
+ */
+export async function resumeStalledConfirmations(em: EntityManager, now: Date, olderThanMs = WHITE_LIST_RESUME_AFTER_MS, screeningId?: string): Promise<string[]> {
+  const stalled = await em.find(WhiteListConfirmation, {
+    state: ConfirmationState.IN_PROGRESS,
+    progressedAt: { $lt: new Date(now.getTime() - olderThanMs) },
+    ...(screeningId ? { screeningId } : {}),
+  });
+  const resumed: string[] = [];
+  for (const c of stalled) {
+    await em.fork().transactional(async (tx) => {
+      const locked = await tx.findOne(WhiteListConfirmation, { screeningId: c.screeningId, state: ConfirmationState.IN_PROGRESS, progressedAt: c.progressedAt }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!locked) return;
+      locked.progressedAt = now;
+      emitChunk(tx, locked);
+      resumed.push(locked.screeningId);
+    });
+  }
+  return resumed;
+}
+
+/** The resumption as a job of the applications subgraph (every replica may run it: the row lock and the cursor keep it once). */
+export const whiteListResumeJob: Job = {
+  name: 'white-list-resume',
+  everyMs: 5 * 60_000,
+  async run(em, log, services) {
+    const resumed = await resumeStalledConfirmations(em, nowOf(services));
+    if (resumed.length) log.warn('white list confirmations resumed after stalling', { screenings: resumed });
+  },
+};
 
 /** `white_list.chunk` → one chunk of cases; idempotent by event id (the inbox) and by the confirmation's cursor. */
 export const whiteListConsumer: Consumer<PreparedChunk | undefined> = {

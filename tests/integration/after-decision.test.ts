@@ -1,6 +1,7 @@
 import { createLogger } from '../../platform/logger';
 import { Application } from '../../subgraphs/applications/application.entity';
 import { sweepJointAudits } from '../../subgraphs/applications/joint-audit-step';
+import { resumeStalledConfirmations } from '../../subgraphs/applications/white-list';
 import { WhiteListConfirmation } from '../../subgraphs/applications/white-list.entity';
 import { OutboxEvent } from '../../subgraphs/kit/events/outbox';
 import { GraphRequestError, type GraphClient } from '../../subgraphs/kit/graph-client';
@@ -110,6 +111,7 @@ describeDb(`after the decision: joint audit, HOLD, 免申即享, supervision (${
     await publish('XG-2099-901', HOLD_POLICY);
     await publish('XG-2099-902', CLEAN_POLICY);
     await publish('XG-2099-903', HELD_ONLY);
+    await publish('XG-2099-905', HOLD_POLICY);
     // 即申即享 without materials: the enterprise applies, the window accepts, the department decides.
     await publish('XG-2099-904', { all: [region] }, 'INSTANT', { title: '联合审核测试政策（即申即享）', reviewDays: 5, windowStart: '2026-01-01', windowEnd: '2026-12-31' });
   }, 180_000);
@@ -188,14 +190,14 @@ describeDb(`after the decision: joint audit, HOLD, 免申即享, supervision (${
 
   test('即申即享 after the department approves: straight to the joint audit, then awaiting payment within 1 working day', async () => {
     const hall = { role: 'WINDOW_CLERK', department: '360732-APPROVAL', region: '360732' };
-    const submit = async (creditCode: string) =>
-      (await ok('mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id status } }', { input: { policyId: 'XG-2099-904', creditCode, data: {}, materials: [] } }, { role: 'ENTERPRISE', creditCode }))
-        .submitApplication.id as string;
-    const id = await submit(CLEAN);
+    const submit = async (creditCode: string, by: Claims) =>
+      (await ok('mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id status } }', { input: { policyId: 'XG-2099-904', creditCode, data: {}, materials: [] } }, by)).submitApplication.id as string;
+    // At the hall window: the window follows the case it took.
+    const id = await submit(CLEAN, hall);
     const accepted = (await ok('mutation($id: ID!) { checkApplication(id: $id, input: { accept: true }) { status deadline deadlineWorkdays } }', { id }, hall)).checkApplication;
     // 5 working days from Wed 09-30: 10-08, 10-09, 10-10 (make-up Saturday), 10-12, 10-13.
     expect(accepted).toEqual({ status: 'IN_REVIEW', deadline: '2026-10-13', deadlineWorkdays: 5 });
-    reviewing = await submit(HELD);
+    reviewing = await submit(HELD, { role: 'ENTERPRISE', creditCode: HELD });
     await ok('mutation($id: ID!) { checkApplication(id: $id, input: { accept: true }) { status } }', { id: reviewing }, hall);
 
     const decided = (await ok(
@@ -208,6 +210,10 @@ describeDb(`after the decision: joint audit, HOLD, 免申即享, supervision (${
     const paid = await eventually(() => caseOf(id), (c) => c.status !== 'JOINT_AUDIT', 60_000);
     expect(paid).toMatchObject({ status: 'AWAITING_PAYMENT', deadline: '2026-10-08', deadlineWorkdays: 1, jointAudit: { verdict: 'PASS', asOf: DAY } });
     expect(paid.timeline.at(-1)).toMatchObject({ action: 'clear', actorRole: 'SYSTEM', toStatus: 'AWAITING_PAYMENT', deadline: '2026-10-08' });
+    // The findings are other departments' records (a lifted dishonesty listing here): the bureau reads them, the window does not.
+    expect(paid.jointAudit.findings).toEqual([expect.objectContaining({ source: 'credit', effect: 'INFO' })]);
+    const window = (await ok('query($id: ID!) { application(id: $id) { jointAudit { verdict reasons findings { source } } jointAuditFindings } }', { id }, hall)).application;
+    expect(window).toEqual({ jointAudit: { verdict: 'PASS', reasons: expect.any(Array), findings: null }, jointAuditFindings: null });
   }, 60_000);
 
   test('HOLD released by the Approval Bureau of the region with a recorded reason; without one, or by anyone else, refused', async () => {
@@ -304,6 +310,23 @@ describeDb(`after the decision: joint audit, HOLD, 免申即享, supervision (${
     } finally {
       services.graph = real;
     }
+  }, 120_000);
+
+  test('a confirmation whose chunk event was given up on is resumed; the resumed and the original event make each case once', async () => {
+    // The relays stopped (as if the consumer had given up): the confirmation is recorded, its first chunk waits in the outbox.
+    await graph.stopEvents();
+    const fresh = await screen('XG-2099-905');
+    const started = (await ok(CONFIRM, { i: { screeningId: fresh.id, digest: fresh.digest } }, miit)).confirmWhiteList;
+    expect(started).toMatchObject({ state: 'IN_PROGRESS', created: 0, repeated: false });
+    // Confirming again soon after changes nothing; once stalled (the job, or the department confirming again) it is resumed.
+    expect(await resumeStalledConfirmations(orm().em.fork(), clock)).toEqual([]);
+    expect(await resumeStalledConfirmations(orm().em.fork(), new Date(clock.getTime() + 16 * 60_000))).toEqual([fresh.id]);
+    const chunks = (await orm().em.fork().find(OutboxEvent, { type: 'white_list.chunk' })).map((e) => (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload));
+    expect(chunks.filter((p: any) => p.screeningId === fresh.id)).toEqual([expect.objectContaining({ after: null, chunk: 1 }), expect.objectContaining({ after: null, chunk: 1 })]);
+    await graph.startEvents();
+    const done = await confirmed(fresh);
+    expect(done).toMatchObject({ state: 'COMPLETE', created: 2, alreadyConfirmed: 0, chunks: 1 });
+    expect(await orm().em.fork().count(Application, { policyId: 'XG-2099-905' })).toBe(2);
   }, 120_000);
 
   test('supervision: near the deadline at 80 %, overdue by department the day after, across the holiday; step durations in working days', async () => {

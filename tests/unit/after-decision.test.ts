@@ -1,6 +1,7 @@
 import { addWorkdays } from '../../subgraphs/kit/calendar';
 import { deadlineStanding, stepDurations, superviseOpenCases, type TimelineStep } from '../../subgraphs/applications/supervision';
 import { nextActionOf, readJointAudit, SourcesUnavailableError } from '../../subgraphs/applications/joint-audit-outcome';
+import { byCodeRegion, confirmationRefusal, entryFates, SkipReason, type Payee, type ScreeningHead } from '../../subgraphs/applications/white-list.rules';
 
 /**
  * 办件督办 arithmetic on the official calendar. The cases below cross 国庆节 2026: 10-01 … 10-07 off,
@@ -136,5 +137,63 @@ describe('the joint audit answer', () => {
     expect(() => readJointAudit(down as never)).toThrow(SourcesUnavailableError);
     expect(() => readJointAudit({ enterprise: null })).toThrow(/not in the register/);
     expect(() => readJointAudit({ enterprise: { jointAudit: null } })).toThrow(/no verdict/);
+  });
+});
+
+describe('免申即享 confirmation rules', () => {
+  const head = (over: Partial<ScreeningHead['policy']> = {}, version = 2): ScreeningHead => ({
+    id: '0b7c6a7e-1f2d-4c3b-9a8e-7d6c5b4a3f21',
+    digest: 'a'.repeat(64),
+    version,
+    regionCode: '360732',
+    evaluatedOn: '2026-09-30',
+    eligibleCount: 3,
+    policy: { id: 'XG-2099-901', title: 't', mode: 'NO_APPLICATION', department: '360732-MIIT', status: 'PUBLISHED', current: { number: 2, title: 't', reviewDays: 5, windowStart: null }, ...over },
+  });
+  const miit = { role: 'DEPARTMENT_REVIEWER' as const, department: '360732-MIIT', region: '360732' };
+  const refusal = (h: ScreeningHead, digest = 'a'.repeat(64), identity: typeof miit = miit) => {
+    const e = confirmationRefusal(h, digest, identity);
+    return e && { code: e.extensions.code, problems: (e.extensions.problems as { field: string }[] | undefined)?.map((p) => p.field), message: e.message };
+  };
+
+  it('the policy\'s department, a NO_APPLICATION policy, published, the served version, the same digest — in that order', () => {
+    expect(refusal(head())).toBeUndefined();
+    // Another department is told FORBIDDEN before anything about the list (even a wrong digest).
+    expect(refusal(head(), 'b'.repeat(64), { ...miit, department: '360732-SCITECH' })).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusal(head({ mode: 'INSTANT' }))).toMatchObject({ code: 'BAD_USER_INPUT', problems: ['screeningId'], message: expect.stringContaining('即申即享') });
+    expect(refusal(head({ status: 'SUSPENDED' }))).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('已暂停') });
+    expect(refusal(head({ current: { number: 3, title: 't', reviewDays: 5, windowStart: null } }))).toMatchObject({ message: expect.stringContaining('现行为第 3 版') });
+    expect(refusal(head(), 'b'.repeat(64))).toMatchObject({ code: 'BAD_USER_INPUT', problems: ['digest'] });
+  });
+
+  it('each entry: a case, already there, or skipped with a reason', () => {
+    const payee = (creditCode: string, accountNumber = '6228480000000001'): Payee => ({ creditCode, name: 'n', regionCode: '360732', bankAccount: { bankName: 'b', accountNumber, masked: false } });
+    const fates = entryFates(
+      [
+        { creditCode: 'A', amountFen: 100, amountText: '' },
+        { creditCode: 'B', amountFen: 100, amountText: '' },
+        { creditCode: 'C', amountFen: null, amountText: '' },
+        { creditCode: 'D', amountFen: 0, amountText: '' },
+        { creditCode: 'E', amountFen: 100, amountText: '' },
+        { creditCode: 'F', amountFen: 100, amountText: '' },
+      ],
+      new Set(['B']),
+      new Map([['A', payee('A')], ['B', payee('B')], ['F', payee('F', '6228****0001')]]),
+    );
+    expect(fates.map((f) => [f.entry.creditCode, f.kind, f.kind === 'skip' ? f.reason : ''])).toEqual([
+      ['A', 'create', ''],
+      ['B', 'already', ''],
+      ['C', 'skip', SkipReason.NO_AMOUNT],
+      ['D', 'skip', SkipReason.NO_AMOUNT],
+      ['E', 'skip', SkipReason.NOT_REGISTERED],
+      ['F', 'skip', SkipReason.NO_ACCOUNT],
+    ]);
+  });
+
+  it('credit codes grouped by the county in positions 3–8 (each county\'s payer reads its own)', () => {
+    expect([...byCodeRegion(['91360732MA35G8KX15', '91360731MA35G8KX15', '913607325556285396'])]).toEqual([
+      ['360732', ['91360732MA35G8KX15', '913607325556285396']],
+      ['360731', ['91360731MA35G8KX15']],
+    ]);
   });
 });
