@@ -85,8 +85,8 @@ export function decisionProblems(input: DecideDepartmentCaseInput): FieldProblem
     if (input.amountFen == null) problems.push({ field: 'input.amountFen', message: '批准须填写核定金额（分）' });
     else if (input.amountFen <= 0) problems.push({ field: 'input.amountFen', message: `核定金额应大于0分，收到${input.amountFen}` });
     if (!given(input.payeeAccount)) problems.push({ field: 'input.payeeAccount', message: '批准须填写收款账号' });
-    if (input.reason != null) problems.push({ field: 'input.reason', message: '批准时不填写不予批准的理由' });
-    if (input.policyExplanation != null) problems.push({ field: 'input.policyExplanation', message: '批准时不填写政策解释（不予批准时告知企业）' });
+    if (given(input.reason)) problems.push({ field: 'input.reason', message: '批准时不填写不予批准的理由' });
+    if (given(input.policyExplanation)) problems.push({ field: 'input.policyExplanation', message: '批准时不填写政策解释（不予批准时告知企业）' });
   } else {
     if (!given(input.reason)) problems.push({ field: 'input.reason', message: '不予批准须写明理由' });
     if (!given(input.policyExplanation)) problems.push({ field: 'input.policyExplanation', message: '不予批准须附政策解释，告知企业依据哪条政策、为何不符合' });
@@ -234,10 +234,10 @@ export class DepartmentCaseResolver {
         outcome: input.outcome,
         amountFen: approved ? input.amountFen! : null,
         payeeAccount: approved ? input.payeeAccount! : null,
-        payeeBank: approved ? (input.payeeBank?.trim() ?? null) : null,
+        payeeBank: approved ? input.payeeBank?.trim() || null : null,
         reason: approved ? null : input.reason!.trim(),
         policyExplanation: approved ? null : input.policyExplanation!.trim(),
-        note: input.note?.trim() ?? null,
+        note: input.note?.trim() || null,
         decidedAt: now,
         decidedBy: ctx.identity.subject ?? null,
         pushedAt: null,

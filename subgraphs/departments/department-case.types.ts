@@ -14,14 +14,19 @@ export const CaseIdRule = () => rule('caseId', (value) => (typeof value === 'str
 export const DepartmentCodeRule = () =>
   rule('departmentCode', (value) => (typeof value === 'string' && /^\d{6}-[A-Z]{2,10}$/.test(value) ? undefined : `部门代码应形如 360732-MIIT，收到“${echo(value)}”`));
 
-/** Free text of a record or a decision: line breaks and tabs allowed, other control characters not; `min`–`max` characters after trimming. */
-export function NoteText(label: string, max: number) {
+/**
+ * Free text of a record or a decision: line breaks and tabs allowed, other control characters not;
+ * at most `max` characters. `required`: not blank either. The decision's texts are not required
+ * here: which ones are depends on the outcome, checked with the others at once (decisionProblems).
+ */
+export function NoteText(label: string, max: number, { required = true } = {}) {
   return rule('noteText', (value) => {
     if (typeof value !== 'string') return `${label}应为文本`;
     const unsafe = unsafeTextProblem(value.replace(/[\n\t]/g, ' '));
     if (unsafe) return `${label}${unsafe}`;
     const n = [...value].length;
-    if (!value.trim() || n > max) return `${label}不能为空且不超过${max}个字符，收到${[...value.trim()].length}个`;
+    if (required && !value.trim()) return `${label}不能为空`;
+    if (n > max) return `${label}不能超过${max}个字符，收到${n}个`;
     return undefined;
   });
 }
@@ -154,15 +159,15 @@ export class DecideDepartmentCaseInput {
   payeeBank?: string | null;
 
   @Field(() => String, { nullable: true, description: '不予批准的理由；不予批准时必填' })
-  @NoteText('不予批准的理由', 2000)
+  @NoteText('不予批准的理由', 2000, { required: false })
   reason?: string | null;
 
   @Field(() => String, { nullable: true, description: '政策解释（告知企业依据哪条政策、为何不符合）；不予批准时必填' })
-  @NoteText('政策解释', 2000)
+  @NoteText('政策解释', 2000, { required: false })
   policyExplanation?: string | null;
 
   @Field(() => String, { nullable: true, description: '审核意见' })
-  @NoteText('审核意见', 2000)
+  @NoteText('审核意见', 1000, { required: false })
   note?: string | null;
 }
 

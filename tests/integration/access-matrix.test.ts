@@ -5,6 +5,7 @@ import { DepartmentCase } from '../../subgraphs/departments/department-case.enti
 import { Application } from '../../subgraphs/applications/application.entity';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { describeDb } from '../support/db';
+import { eventually } from '../support/events';
 import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
 
 /**
@@ -44,6 +45,7 @@ interface Fixture {
   other: string; // 于都县 enterprise
   message: string; // a policy message (精准推送) to the target
   departmentCase: string; // a case of 360732-TAX (the department of reviewerCounty and taxSystem) in the departments subgraph
+  dispatched: string; // the target's application to 360732-MIIT (XG-2026-003), accepted at the county hall: its case arrived at the departments subgraph
   application: string; // the target's application (INSTANT, in review at 360732-TAX)
   receipt: string; // its receipt number
   registration(regionCode: string): Record<string, unknown>;
@@ -529,6 +531,25 @@ export const ROWS: Row[] = [
     query: '{ supervision(regionCode: "360732", asOf: "2026-10-12") { overdueCount } }',
     expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', auditor: 'allow', adminCity: 'allow', adminCounty: 'allow' },
   },
+  {
+    // Whoever reads the application (the applications subgraph decides: others find it absent) and may read the
+    // case: the bureau, the auditor (and the owning department's staff, tests/integration/departments.test.ts);
+    // the enterprise itself, FINANCE and ADMIN read the application, the case is refused to them.
+    name: 'Application.departmentCase (the bureau, the auditor, the owning department)',
+    query: 'query($id: ID!) { application(id: $id) { id departmentCase { id } } }',
+    variables: (f) => ({ id: f.dispatched }),
+    classify: (data) => (data.application?.departmentCase ? 'allow' : 'absent'),
+    expect: {
+      ...everyone('absent'),
+      public: 'unauth',
+      enterpriseSelf: 'deny',
+      financeCounty: 'deny',
+      adminCity: 'deny',
+      adminCounty: 'deny',
+      approvalCounty: 'allow',
+      auditor: 'allow',
+    },
+  },
 ];
 
 function outcomeOf(body: { data?: any; errors?: any[] }, row: Row): Outcome | string {
@@ -550,7 +571,8 @@ describeDb('role × operation matrix, through the gateway', () => {
 
   beforeAll(async () => {
     // The screening rows read the whole county from every source: not under the tests' 800 ms tax limit.
-    graph = await startTestGraph({ env: { SUBGRAPH_TIMEOUT_MS: '60000', SUBGRAPH_TAX_TIMEOUT_MS: '60000' } });
+    // The clock of the applications subgraph: inside the demo policies' 2026 application window whatever day the tests run.
+    graph = await startTestGraph({ env: { SUBGRAPH_TIMEOUT_MS: '60000', SUBGRAPH_TAX_TIMEOUT_MS: '60000' }, now: () => new Date('2026-09-29T02:00:00Z') });
     const auditor = await graph.token({ role: 'AUDITOR' });
     const nodes = async (region: string) =>
       (await graph.query(`query($r: String) { enterprises(first: 30, filter: { regionCode: $r }) { nodes { creditCode tax { creditRating } } } }`, { r: region }, auditor)).body.data.enterprises.nodes;
@@ -570,6 +592,13 @@ describeDb('role × operation matrix, through the gateway', () => {
       decidedAt: null, decidedBy: null, pushedAt: null, pushError: null, updatedAt: new Date(),
     });
     await graph.subgraphs.departments.db.orm.em.fork().insert(DepartmentCase, departmentCase);
+    // The target's application, submitted and accepted at the county hall's window; dispatched to the departments subgraph.
+    const hall = await graph.token({ role: 'WINDOW_CLERK', department: '360732-APPROVAL', region: '360732' });
+    const materials = [{ name: '专精特新中小企业奖励申报表', uploadId: 'upl_matrix_form_0001' }, { name: '专精特新认定文件', uploadId: 'upl_matrix_cert_0001' }];
+    const submitted = await graph.query('mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }', { input: { policyId: 'XG-2026-003', creditCode: target, materials } }, hall);
+    const dispatched = submitted.body.data.submitApplication.id;
+    expect((await graph.query('mutation($id: ID!) { checkApplication(id: $id, input: { accept: true }) { status } }', { id: dispatched }, hall)).body.data.checkApplication.status).toBe('IN_REVIEW');
+    await eventually(() => graph.subgraphs.departments.db.orm.em.fork().count(DepartmentCase, { applicationId: dispatched }), (n) => n === 1);
     // An application of the target, in review at the county tax bureau (a department the matrix has callers of).
     const at = new Date();
     const application = Object.assign(new Application(), {
@@ -580,6 +609,7 @@ describeDb('role × operation matrix, through the gateway', () => {
     await graph.subgraphs.applications.db.orm.em.fork().insert(Application, application);
     let serial = 0;
     fixture = {
+      dispatched,
       target,
       other,
       message: message.id,

@@ -4,6 +4,7 @@ import { buildSchema } from 'graphql';
 import { creditCodeCheckChar } from '../../platform/credit-code';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { PolicyMessage } from '../../subgraphs/policies/push';
+import { DepartmentCase } from '../../subgraphs/departments/department-case.entity';
 import { Application } from '../../subgraphs/applications/application.entity';
 import { describeDb, testDriver } from '../support/db';
 import { eventually } from '../support/events';
@@ -61,6 +62,11 @@ const createPolicy = 'mutation($input: CreatePolicyInput!) { createPolicyDraft(i
 const updatePolicy = 'mutation($id: String!, $g: PolicyGuideInput!) { updatePolicyDraft(id: $id, guide: $g) { id } }';
 const policyStep = (mutation: string, id: string, args = '') => ({ query: `mutation { ${mutation}(id: "${id}"${args}) { id } }` });
 
+// The departments subgraph: a case of 360732-MIIT (written in beforeAll, as the dispatch consumer would), worked by MIIT's reviewer.
+const caseId = '7b0e4f3c-2a91-4d6e-8c15-3f9a0b7d2e64';
+const caseOp = (mutation: string, args = '') => ({ query: `mutation { ${mutation}(id: "${caseId}"${args}) { id } }` });
+const record = ', input: { date: "2025-06-02", people: ["张工"], findings: "与申报一致", conclusion: "属实" }';
+const reject = ', input: { outcome: REJECTED, reason: "未达到条件", policyExplanation: "依据政策第五条" }';
 // Applications: two cases of the registered enterprise put in the applications database by the
 // test (a COMMITMENT case awaiting the formal check, one returned for correction); submit makes its own.
 const inReview = 'a1c2e3f4-0000-4000-8000-000000000001';
@@ -126,6 +132,11 @@ const ROWS: Record<string, Row> = {
     // Another enterprise: the message is not its own (NOT_FOUND), nothing changes.
     refused: { caller: { role: 'ENTERPRISE', creditCode: '91360732300673434K' }, query: markRead, variables: { ids: [messageId] } },
   },
+  // Another department's case is as absent as a missing one (NOT_FOUND); a rejection without its reason is refused.
+  assignDepartmentCase: { ok: { caller: miit, ...caseOp('assignDepartmentCase', ', reviewer: "dev-department_reviewer"') }, refused: { caller: commerce, ...caseOp('assignDepartmentCase', ', reviewer: "x"') } },
+  recordSiteSurvey: { ok: { caller: miit, ...caseOp('recordSiteSurvey', record) }, refused: { caller: commerce, ...caseOp('recordSiteSurvey', record) } },
+  recordEvaluation: { ok: { caller: miit, ...caseOp('recordEvaluation', record) }, refused: { caller: commerce, ...caseOp('recordEvaluation', record) } },
+  decideDepartmentCase: { ok: { caller: miit, ...caseOp('decideDepartmentCase', reject) }, refused: { caller: miit, ...caseOp('decideDepartmentCase', ', input: { outcome: REJECTED }') } },
   submitApplication: {
     ok: { caller: self(), query: submit, variables: { input: submission } },
     refused: { caller: otherEnterprise, query: submit, variables: { input: submission } },
@@ -157,6 +168,14 @@ describeDb(`every mutation lands in the audit store; a refused one does not (${t
       id: messageId, creditCode: registration.creditCode, policyId: 'XG-2026-004', version: 1, kind: 'PUBLISHED', title: '新政策推送：审计覆盖', body: '审计覆盖测试', amountFen: 100_000, createdAt: new Date(), readAt: null,
     });
     await graph.subgraphs.policies.db.orm.em.fork().insert(PolicyMessage, message);
+    const kase = Object.assign(new DepartmentCase(), {
+      id: caseId, applicationId: '0c6d2a8e-9f41-4b7a-a3e5-1d2c3b4a5f60', receiptNumber: '360732-20260105-900002', policyId: 'XG-2026-003', policyVersion: 1, policyTitle: '审计覆盖',
+      mode: 'INSTANT', department: '360732-MIIT', regionCode: '360732', creditCode: registration.creditCode, enterpriseName: registration.name, channel: 'HALL_WINDOW',
+      acceptedAt: new Date(), receivedAt: new Date(), deadline: null, materials: [], tolerated: [], formData: {}, status: 'RECEIVED', assignee: null, assignedAt: null,
+      decisionId: null, outcome: null, amountFen: null, payeeAccount: null, payeeBank: null, reason: null, policyExplanation: null, note: null,
+      decidedAt: null, decidedBy: null, pushedAt: null, pushError: null, updatedAt: new Date(),
+    });
+    await graph.subgraphs.departments.db.orm.em.fork().insert(DepartmentCase, kase);
     const at = new Date();
     const applicationOf = (id: string, status: string, policyId: string, receiptNumber: string) =>
       Object.assign(new Application(), {
