@@ -45,7 +45,7 @@ interface Fixture {
   other: string; // 于都县 enterprise
   message: string; // a policy message (精准推送) to the target
   departmentCase: string; // a case of 360732-TAX (the department of reviewerCounty and taxSystem) in the departments subgraph
-  dispatched: string; // the target's application to 360732-MIIT (XG-2026-003), accepted at the county hall: its case arrived at the departments subgraph
+  dispatched: string; // the target's application to 360732-MIIT (XG-2026-011), accepted at the county hall: its case arrived at the departments subgraph
   application: string; // the target's application (INSTANT, in review at 360732-TAX)
   receipt: string; // its receipt number
   registration(regionCode: string): Record<string, unknown>;
@@ -594,8 +594,9 @@ describeDb('role × operation matrix, through the gateway', () => {
     await graph.subgraphs.departments.db.orm.em.fork().insert(DepartmentCase, departmentCase);
     // The target's application, submitted and accepted at the county hall's window; dispatched to the departments subgraph.
     const hall = await graph.token({ role: 'WINDOW_CLERK', department: '360732-APPROVAL', region: '360732' });
-    const materials = [{ name: '专精特新中小企业奖励申报表', uploadId: 'upl_matrix_form_0001' }, { name: '专精特新认定文件', uploadId: 'upl_matrix_cert_0001' }];
-    const submitted = await graph.query('mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }', { input: { policyId: 'XG-2026-003', creditCode: target, materials } }, hall);
+    // XG-2026-011 (also 县工信局's): the submitApplication row applies for XG-2026-003 as the target itself.
+    const materials = [{ name: '规上工业企业增产增效奖励申报表', uploadId: 'upl_matrix_form_0001' }];
+    const submitted = await graph.query('mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }', { input: { policyId: 'XG-2026-011', creditCode: target, materials } }, hall);
     const dispatched = submitted.body.data.submitApplication.id;
     expect((await graph.query('mutation($id: ID!) { checkApplication(id: $id, input: { accept: true }) { status } }', { id: dispatched }, hall)).body.data.checkApplication.status).toBe('IN_REVIEW');
     await eventually(() => graph.subgraphs.departments.db.orm.em.fork().count(DepartmentCase, { applicationId: dispatched }), (n) => n === 1);
