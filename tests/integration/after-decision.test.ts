@@ -1,7 +1,7 @@
 import { createLogger } from '../../platform/logger';
 import { Application } from '../../subgraphs/applications/application.entity';
 import { sweepJointAudits } from '../../subgraphs/applications/joint-audit-step';
-import { resumeStalledConfirmations } from '../../subgraphs/applications/white-list';
+import { confirmChunk, resumeStalledConfirmations } from '../../subgraphs/applications/white-list';
 import { WhiteListConfirmation } from '../../subgraphs/applications/white-list.entity';
 import { OutboxEvent } from '../../subgraphs/kit/events/outbox';
 import { GraphRequestError, type GraphClient } from '../../subgraphs/kit/graph-client';
@@ -327,6 +327,44 @@ describeDb(`after the decision: joint audit, HOLD, 免申即享, supervision (${
     const done = await confirmed(fresh);
     expect(done).toMatchObject({ state: 'COMPLETE', created: 2, alreadyConfirmed: 0, chunks: 1 });
     expect(await orm().em.fork().count(Application, { policyId: 'XG-2099-905' })).toBe(2);
+  }, 120_000);
+
+  test('a long list goes in chunks: each one transaction with its cases, its progress and the next chunk\'s event', async () => {
+    // Two pages as the graph would hand them (the consumer's prepare), applied by the chunk step itself.
+    await graph.stopEvents();
+    try {
+      const screeningId = '6f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f';
+      const confirmation = Object.assign(new WhiteListConfirmation(), {
+        screeningId, digest: 'c'.repeat(64), policyId: 'XG-2099-906', policyVersion: 1, policyTitle: '分批确认测试', reviewDays: 5, department: '360732-MIIT', regionCode: '360732',
+        evaluatedOn: DAY, period: '2026', eligibleCount: 3, confirmedByRole: 'DEPARTMENT_REVIEWER', confirmedBy: 'dev-department_reviewer', confirmedAt: clock, progressedAt: clock, state: 'IN_PROGRESS',
+      });
+      const em = orm().em.fork();
+      em.persist(confirmation);
+      await em.flush();
+      const payee = (creditCode: string) => ({ creditCode, name: '分批测试企业', regionCode: '360732', bankAccount: { bankName: '江西银行', accountNumber: '6228480000000888', masked: false } });
+      const chunk = (prepared: Parameters<typeof confirmChunk>[2]) =>
+        orm().em.fork().transactional(async (tx) => confirmChunk(tx, await tx.findOneOrFail(WhiteListConfirmation, { screeningId }), prepared, clock));
+      const first = await chunk({ entries: [{ creditCode: CLEAN, amountFen: 50_000, amountText: '500 元' }, { creditCode: '91360732MA35G8KX15', amountFen: null, amountText: '无法计算' }], hasNextPage: true, endCursor: 'k:91360732MA35G8KX15', payees: [payee(CLEAN)] });
+      expect(first.map((f) => f.kind)).toEqual(['create', 'skip']);
+      const halfway = await orm().em.fork().findOneOrFail(WhiteListConfirmation, { screeningId });
+      expect(halfway).toMatchObject({ state: 'IN_PROGRESS', cursor: 'k:91360732MA35G8KX15', chunks: 1, created: 1, skipped: 1, skippedEntries: [{ creditCode: '91360732MA35G8KX15', reason: expect.stringContaining('金额无法计算') }] });
+      const next = (await orm().em.fork().find(OutboxEvent, { type: 'white_list.chunk' })).map((e) => (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload)).filter((p: any) => p.screeningId === screeningId);
+      expect(next).toEqual([{ screeningId, policyId: 'XG-2099-906', after: 'k:91360732MA35G8KX15', chunk: 2 }]);
+      expect(await orm().em.fork().count(Application, { policyId: 'XG-2099-906' })).toBe(1);
+
+      await chunk({ entries: [{ creditCode: HELD, amountFen: 50_000, amountText: '500 元' }], hasNextPage: false, endCursor: `k:${HELD}`, payees: [payee(HELD)] });
+      expect(await orm().em.fork().findOneOrFail(WhiteListConfirmation, { screeningId })).toMatchObject({ state: 'COMPLETE', chunks: 2, created: 2, skipped: 1, cursor: `k:${HELD}` });
+      const cases = await stored({ policyId: 'XG-2099-906' });
+      expect(cases.map((c) => [c.creditCode, c.status, c.channel, c.amountFen])).toEqual([
+        [HELD, 'JOINT_AUDIT', 'WHITE_LIST', 50_000],
+        [CLEAN, 'JOINT_AUDIT', 'WHITE_LIST', 50_000],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+    } finally {
+      await graph.startEvents();
+    }
+    // The chunk's event, delivered now, finds the confirmation complete and does nothing; the cases go through their joint audit.
+    await eventually(() => stored({ policyId: 'XG-2099-906' }), (rows) => rows.every((r) => r.status !== 'JOINT_AUDIT'), 60_000);
+    expect(await orm().em.fork().count(Application, { policyId: 'XG-2099-906' })).toBe(2);
   }, 120_000);
 
   test('supervision: near the deadline at 80 %, overdue by department the day after, across the holiday; step durations in working days', async () => {
