@@ -14,9 +14,10 @@ import { REQUIRED_FIELDS } from '../subgraphs/policies/matching/enterprise.stub'
 import type { LoadResult, LoadSpec } from './loader';
 import { freePort, sampleProcess, startNode, waitReady, type Child } from './processes';
 import { renderScreening, runScreening, type ScreeningReport } from './screening';
+import { renderApplications, runApplications, type ApplicationsReport } from './applications';
 
 /**
- * `npm run bench [-- --peers] [-- --rounds 3] [-- --duration 5] [-- --connections 10,50] [-- --skip screening] [-- --json]`
+ * `npm run bench [-- --peers] [-- --rounds 3] [-- --duration 5] [-- --connections 10,50] [-- --skip screening] [-- --applications 200] [-- --only applications] [-- --json]`
  *
  * Starts every subgraph (`node dist/main.js <name>`, SQLite with the demo data in a temporary
  * DATA_DIR) and the gateways as processes of their own: ours (`node dist/main.js gateway`) and,
@@ -26,8 +27,9 @@ import { renderScreening, runScreening, type ScreeningReport } from './screening
  * of requests/s, p50/p99, errors, each gateway's CPU per request and RSS (from /proc) and the
  * ratios, and each workload against its baseline (the policy calculator against the same indicator
  * fetch). Then the screening phase (bench/screening.ts): a city's white list over 100,000
- * enterprises beside the population tables moved unevaluated. Exits 1 if any request failed or
- * answered GraphQL errors. See docs/benchmarks.md.
+ * enterprises beside the population tables moved unevaluated. Then the applications phase
+ * (bench/applications.ts): submit → dispatched → decided through a one-process graph. Exits 1 if
+ * any request failed or answered GraphQL errors. See docs/benchmarks.md.
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -82,8 +84,8 @@ export interface Workload {
   phase?: Phase;
 }
 
-/** Parts of the bench `--skip` can leave out: the joint audit's workload, the calculator's two, the screening phase. */
-const PHASES = ['joint-audit', 'calculator', 'screening'] as const;
+/** Parts of the bench `--skip` can leave out: the joint audit's workload, the calculator's two, the screening phase, the applications phase. */
+const PHASES = ['joint-audit', 'calculator', 'screening', 'applications'] as const;
 type Phase = (typeof PHASES)[number];
 
 const ENTERPRISE_FIELDS = `creditCode name scale tags registeredOn
@@ -266,6 +268,12 @@ interface Settings {
   screeningEnterprises: number;
   /** Whole white lists read, one after the other (and as many baseline fetches). */
   screeningRepetitions: number;
+  /** The applications phase: cases submitted, decided and audited … */
+  applications: number;
+  /** … with this many requests in flight. */
+  applicationsConcurrency: number;
+  /** `--only applications`: the applications phase alone (no loads, no screening). */
+  onlyApplications: boolean;
 }
 
 class UsageError extends Error {}
@@ -282,6 +290,9 @@ const USAGE = `usage: npm run bench -- [options]
   --skip LIST             leave out phases: ${PHASES.join(', ')} (default: run all)
   --screening-enterprises N   the screening phase's population (1000-200000, default ${SCREENING_ENTERPRISES})
   --screening-repetitions N   whole white lists read, beside as many baseline fetches (1-10, default 3)
+  --applications N        the applications phase: cases submitted → dispatched → decided (10-5000, default 200; fewer if the county has fewer enterprises)
+  --applications-concurrency N   its requests in flight (1-100, default 10)
+  --only applications     the applications phase alone (a small check: --only applications --applications 20 --enterprises 400)
   --json                  one JSON document on stdout instead of the tables`;
 
 function parseSettings(argv: string[]): Settings {
@@ -299,6 +310,9 @@ function parseSettings(argv: string[]): Settings {
       skip: { type: 'string', default: '' },
       'screening-enterprises': { type: 'string', default: String(SCREENING_ENTERPRISES) },
       'screening-repetitions': { type: 'string', default: '3' },
+      applications: { type: 'string', default: '200' },
+      'applications-concurrency': { type: 'string', default: '10' },
+      only: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -319,6 +333,8 @@ function parseSettings(argv: string[]): Settings {
   const skip = list(values.skip!);
   const unknownPhase = skip.filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknownPhase.length) throw new UsageError(`--skip: unknown "${unknownPhase.join(',')}"; use ${PHASES.join(', ')}`);
+  if (values.only !== undefined && values.only !== 'applications') throw new UsageError(`--only: only "applications" can run alone, got "${values.only}"`);
+  if (values.only && skip.includes('applications')) throw new UsageError('--only applications and --skip applications: give one of them');
   return {
     // Kept in TARGETS order, so tables read the same whatever order they were given in.
     targets: TARGETS.filter((t) => targets.includes(t)),
@@ -332,6 +348,9 @@ function parseSettings(argv: string[]): Settings {
     skip: PHASES.filter((p) => skip.includes(p)),
     screeningEnterprises: int('screening-enterprises', values['screening-enterprises']!, 1000, 200_000),
     screeningRepetitions: int('screening-repetitions', values['screening-repetitions']!, 1, 10),
+    applications: int('applications', values.applications!, 10, 5000),
+    applicationsConcurrency: int('applications-concurrency', values['applications-concurrency']!, 1, 100),
+    onlyApplications: values.only === 'applications',
   };
 }
 
@@ -801,6 +820,48 @@ async function startScreeningGateway(settings: Settings, dataDir: string, keys: 
   return `http://127.0.0.1:${port}/graphql`;
 }
 
+/**
+ * The applications phase's graph: one process (`node dist/main.js`) with every subgraph, the
+ * gateway and the in-process event relays, as `npm start` runs it — the dispatch of an accepted
+ * application reaches the departments subgraph's consumer only in the same process (without
+ * NATS). Subgraphs on ephemeral ports; a longer subgraph deadline (the joint audit under load).
+ * Returns the gateway's /graphql URL.
+ */
+async function startOneProcessGraph(settings: Settings, dataDir: string, keys: Keys, root: string, children: Child[]): Promise<string> {
+  mkdirSync(dataDir, { recursive: true });
+  const port = await freePort();
+  const child = startNode('graph (one process)', [join(DIST, 'main.js')], {
+    NODE_ENV: 'development',
+    LOG_LEVEL: settings.logLevel,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    SUBGRAPH_PORT_BASE: '0',
+    DATA_DIR: dataDir,
+    DEMO_DATA: 'true',
+    DEMO_ENTERPRISES: String(settings.enterprises),
+    SUPERGRAPH_PATH: join(root, 'schema', 'supergraph.graphql'),
+    GATEWAY_PRIVATE_KEY: keys.gatewayPrivateKey,
+    JWT_SECRET: keys.jwtSecret,
+    SUBGRAPH_TIMEOUT_MS: '30000',
+  });
+  children.push(child);
+  await waitReady(child, () => ok(`http://127.0.0.1:${port}/ready`), readyTimeout(settings.enterprises));
+  return `http://127.0.0.1:${port}/graphql`;
+}
+
+/** The applications phase in a graph of its own (stopped afterwards). */
+async function applicationsPhase(settings: Settings, dataDir: string, keys: Keys, root: string, say: (line: string) => void): Promise<ApplicationsReport> {
+  const children: Child[] = [];
+  try {
+    say(`applications phase: one process with every subgraph and the gateway (${settings.enterprises} demo enterprises)…`);
+    const url = await startOneProcessGraph(settings, join(dataDir, 'applications'), keys, root, children);
+    const jwt = loadConfig({ NODE_ENV: 'test', JWT_SECRET: keys.jwtSecret, GATEWAY_PRIVATE_KEY: keys.gatewayPrivateKey, DATA_DIR: dataDir }, 'gateway').jwt;
+    return await runApplications({ gatewayUrl: url, token: (claims) => signDevToken(jwt, claims), say, cases: settings.applications, concurrency: settings.applicationsConcurrency });
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------------
@@ -833,6 +894,12 @@ async function main(): Promise<number> {
   const loadAverageStart = loadavg();
   try {
     const keys = makeKeys();
+    if (settings.onlyApplications) {
+      const applications = await applicationsPhase(settings, dataDir, keys, root, say);
+      if (settings.json) process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), node: process.version, applications, ok: !applications.failed }, null, 2)}\n`);
+      else process.stdout.write(['', ...renderApplications(applications), '', applications.failed ? 'FAILED' : 'ok: no errors', ''].join('\n'));
+      return applications.failed ? 1 : 0;
+    }
     const wanted = new Set(settings.targets);
     const active = workloads.filter((w) => !w.phase || !settings.skip.includes(w.phase));
     if (wanted.has('hive')) {
@@ -1049,7 +1116,14 @@ async function main(): Promise<number> {
         enterprises: settings.screeningEnterprises,
       });
     }
-    const failed = results.some((r) => r.errors || r.non2xx || r.graphqlErrors) || !!screening?.failed;
+    // The applications phase: a graph of its own, one process (the loads' subgraph processes stopped first).
+    let applications: ApplicationsReport | undefined;
+    if (!settings.skip.includes('applications')) {
+      await stopAll();
+      children.length = 0;
+      applications = await applicationsPhase(settings, dataDir, keys, root, say);
+    }
+    const failed = results.some((r) => r.errors || r.non2xx || r.graphqlErrors) || !!screening?.failed || !!applications?.failed;
     const cpu = cpus();
     const machine = {
       cpus: cpu.length,
@@ -1071,6 +1145,8 @@ async function main(): Promise<number> {
       skip: settings.skip,
       screeningEnterprises: settings.screeningEnterprises,
       screeningRepetitions: settings.screeningRepetitions,
+      applications: settings.applications,
+      applicationsConcurrency: settings.applicationsConcurrency,
     };
     if (settings.json) {
       const out = {
@@ -1100,6 +1176,7 @@ async function main(): Promise<number> {
         })),
         baselineRatios: baselineRows.map((r) => ({ ...r, p50: num(r.p50), p99: num(r.p99), rps: num(r.rps) })),
         screening: screening && { ...screening, subgraphTimeoutMs: SCREENING_SUBGRAPH_TIMEOUT_MS },
+        applications,
         ratios: ratioRows.map((r) => ({
           ...r,
           oursPerStock: num(r.oursPerStock),
@@ -1136,6 +1213,7 @@ async function main(): Promise<number> {
         if (against.length) out.push('', 'against the baseline, same target and rounds (p50, p99: 1 = as fast as the baseline; req/s below 1 = fewer):', '', renderBaselineRatios(against));
       }
       if (screening) out.push('', ...renderScreening(screening, SCREENING_SUBGRAPH_TIMEOUT_MS));
+      if (applications) out.push('', ...renderApplications(applications));
       out.push(
         '',
         'failed: connection errors, timeouts, non-2xx and answers with GraphQL errors, over all rounds.',
@@ -1144,7 +1222,7 @@ async function main(): Promise<number> {
         'direct Σ: the subgraph calls the gateway makes, loaded one by one and added up (an estimate).',
         'Each server, and the load generator, is a process of its own; on a small machine they still share the cores.',
         '',
-        failed ? 'FAILED: some requests errored, were not 2xx, or answered GraphQL errors (the screening phase included)' : 'ok: no errors',
+        failed ? 'FAILED: some requests errored, were not 2xx, or answered GraphQL errors (the screening and applications phases included)' : 'ok: no errors',
         '',
       );
       process.stdout.write(out.join('\n'));

@@ -1,6 +1,6 @@
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Sensitive } from '../kit/audit-trail';
-import type { ApplicationStatus, Channel, Mode, WorkflowAction } from './workflow/table';
+import type { ApplicationStatus, Channel, Mode, TimelineNoteAction, WorkflowAction } from './workflow/table';
 
 /**
  * One application (办件) for one policy by one enterprise in one policy period. The policy is
@@ -202,7 +202,7 @@ export class ApplicationStep {
   seq!: number;
 
   @Property({ type: 'string', length: 20 })
-  action!: WorkflowAction;
+  action!: WorkflowAction | TimelineNoteAction;
 
   /** null for the step that created the application. */
   @Property({ type: 'string', length: 20, nullable: true })

@@ -2,7 +2,7 @@ import { maskBankAccount } from '../kit/mask';
 import type { Application, ApplicationMaterial, ApplicationStep } from './application.entity';
 import type { ApplicationMaterialView, ApplicationReceipt, ApplicationStepView, ApplicationView } from './application.types';
 import { DEPARTMENTS } from '../../platform/directory';
-import { CHANNEL_NAMES, FORMAL_CHECK_WORKDAYS, STATUS_NAMES, transitionOf } from './workflow/table';
+import { CHANNEL_NAMES, FORMAL_CHECK_WORKDAYS, STATUS_NAMES, TimelineNote, transitionOf, type WorkflowAction } from './workflow/table';
 
 /** The GraphQL view of an application: the payee account masked; materials and timeline are field resolvers. */
 export function applicationView(a: Application): Omit<ApplicationView, 'materials' | 'receipt' | 'policy' | 'enterprise' | 'timeline'> {
@@ -56,7 +56,7 @@ export const materialView = (m: ApplicationMaterial): ApplicationMaterialView =>
 export const stepView = (s: ApplicationStep): ApplicationStepView => ({
   seq: s.seq,
   action: s.action,
-  name: transitionOf(s.action).name,
+  name: s.action in TimelineNote ? TimelineNote[s.action as keyof typeof TimelineNote] : transitionOf(s.action as WorkflowAction).name,
   fromStatus: s.fromStatus ?? null,
   toStatus: s.toStatus,
   actorRole: s.actorRole,

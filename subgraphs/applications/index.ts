@@ -8,6 +8,12 @@ import { createApplicationsLoaders, type ApplicationsLoaders } from './loaders';
 import { materialUploads, MaterialUpload } from './materials';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { canReadApplication } from './scope';
+import { AfterDecisionResolver } from './hold.resolver';
+import { jointAuditConsumer, jointAuditSweepJob } from './joint-audit-step';
+import { SupervisionResolver } from './supervision.resolver';
+import { whiteListConsumer, whiteListResumeJob } from './white-list';
+import { WhiteListConfirmation } from './white-list.entity';
+import { WhiteListResolver } from './white-list.resolver';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -20,11 +26,16 @@ export const applicationsSubgraph = defineSubgraph<ApplicationsLoaders>({
   name: 'applications',
   owner: '县行政审批局（一窗受理）',
   department: 'APPROVAL',
-  resolvers: [ApplicationResolver, EnterpriseApplicationsResolver],
+  resolvers: [ApplicationResolver, EnterpriseApplicationsResolver, AfterDecisionResolver, WhiteListResolver, SupervisionResolver],
   orphanedTypes: [PolicyReference, EnterpriseReference],
-  entities: [Application, ApplicationStep, ApplicationMaterial, ReceiptCounter, MaterialUpload],
+  entities: [Application, ApplicationStep, ApplicationMaterial, ReceiptCounter, MaterialUpload, WhiteListConfirmation],
   // Materials are uploaded beside the graph: POST /uploads, GET /uploads/<id> (materials/, docs/uploads.md).
   uploads: materialUploads,
+  // After the decision: the joint audit of every approved case, and 免申即享 white lists made into cases chunk by chunk.
+  consumers: [jointAuditConsumer, whiteListConsumer],
+  // Cases whose joint audit could not run (graph or a source down past the consumer's retries) are
+  // audited again; white-list confirmations whose chunk event was given up on are resumed.
+  jobs: [jointAuditSweepJob, whiteListResumeJob],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createApplicationsLoaders(em),
   referenceResolvers: {

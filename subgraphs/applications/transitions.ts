@@ -8,6 +8,7 @@ import { Application, ApplicationMaterial, ApplicationStep } from './application
 import type { CheckApplicationInput, DepartmentDecisionInput, DepartmentProgressInput, ResubmitApplicationInput } from './application.inputs';
 import { missingRequired, resolveMaterials } from './intake';
 import { canReadApplication } from './scope';
+import { enterJointAudit } from './joint-audit-step';
 import { fire } from './workflow';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -137,6 +138,8 @@ export async function recordDepartmentDecision(ctx: Context<unknown>, input: Dep
         },
         eventPayload: { decisionId: input.decisionId, decidedAt: at.toISOString(), amountFen: input.amountFen, payeeBank: input.payeeBank?.trim() || null },
       });
+      // Straight on to the joint audit, in this transaction: the approved event brings the audit (joint-audit-step.ts).
+      enterJointAudit(em, application, at, ctx.requestId);
     } else {
       fire(em, application, 'reject', {
         ...common,

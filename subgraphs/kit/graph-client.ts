@@ -25,7 +25,11 @@ export interface GraphClient {
  * department, exactly as for its own system calling in.
  */
 export interface DepartmentServiceIdentity {
-  role: 'DEPARTMENT_SYSTEM';
+  /**
+   * DEPARTMENT_SYSTEM for a department's system; APPROVAL_BUREAU (department `<county>-APPROVAL`)
+   * for the payer's own work (the applications subgraph reading payee accounts of a 免申即享 list).
+   */
+  role: 'DEPARTMENT_SYSTEM' | 'APPROVAL_BUREAU';
   /** A department code the platform knows, e.g. `360732-MIIT`. */
   department: string;
   /** Who acts, as the audit trail and timelines show it, e.g. `service:departments`. */

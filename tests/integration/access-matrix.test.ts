@@ -99,6 +99,9 @@ const SOURCE_FIELDS: [string, string, string][] = [
   ['pboc', 'pboc', 'verified'],
 ];
 
+/** An id no record has (cases, screenings): who may act meets NOT_FOUND, nobody learns anything. */
+const NOBODY = '00000000-0000-4000-8000-000000000000';
+
 let matrixPolicySerial = 0;
 const matrixGuide = {
   title: '矩阵测试政策',
@@ -497,6 +500,37 @@ export const ROWS: Row[] = [
     variables: (f) => ({ id: f.departmentCase }),
     expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'input', taxSystem: 'input', samrSystem: 'absent' },
   },
+  // ---- applications subgraph after the decision (docs/applications.md): ids nobody holds, so a
+  // caller who may act meets NOT_FOUND (absent) and everyone else FORBIDDEN before anything is read.
+  {
+    name: 'confirmWhiteList (a department\'s staff or system; the screening is then looked for: absent)',
+    query: `mutation { confirmWhiteList(input: { screeningId: "${NOBODY}", digest: "${'0'.repeat(64)}" }) { state } }`,
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'absent', samrSystem: 'absent', taxSystem: 'absent' },
+  },
+  {
+    name: 'whiteListConfirmation (departments, the bureau and ADMIN of the region, the auditor: absent for an unknown screening)',
+    query: `{ whiteListConfirmation(screeningId: "${NOBODY}") { state } }`,
+    expect: { ...everyone('absent'), public: 'unauth', enterpriseSelf: 'deny', enterpriseOther: 'deny', clerkCounty: 'deny', clerkOtherCounty: 'deny', financeCounty: 'deny' },
+  },
+  ...(['releaseHold(id: $id, reason: "已整改")', 'refuseHeld(id: $id, reason: "未整改", policyExplanation: "依据第十二条")'] as const).map(
+    (call): Row => ({
+      name: `${call.slice(0, call.indexOf('('))} (the Approval Bureau only; an unknown case: absent)`,
+      query: `mutation($id: ID!) { ${call} { status } }`,
+      variables: () => ({ id: NOBODY }),
+      expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'absent' },
+    }),
+  ),
+  {
+    name: 'correctPayeeAccount (the enterprise, its own cases; an unknown case: absent)',
+    query: 'mutation($id: ID!) { correctPayeeAccount(id: $id, account: "6228480000000001", bank: "江西银行") { status } }',
+    variables: () => ({ id: NOBODY }),
+    expect: { ...everyone('deny'), public: 'unauth', enterpriseSelf: 'absent', enterpriseOther: 'absent' },
+  },
+  {
+    name: 'supervision of 360732 (the Approval Bureau, ADMIN covering the region, the auditor)',
+    query: '{ supervision(regionCode: "360732", asOf: "2026-10-12") { overdueCount } }',
+    expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', auditor: 'allow', adminCity: 'allow', adminCounty: 'allow' },
+  },
   {
     // Whoever reads the application (the applications subgraph decides: others find it absent) and may read the
     // case: the bureau, the auditor (and the owning department's staff, tests/integration/departments.test.ts);
@@ -560,6 +594,7 @@ describeDb('role × operation matrix, through the gateway', () => {
     await graph.subgraphs.departments.db.orm.em.fork().insert(DepartmentCase, departmentCase);
     // The target's application to a MIIT policy, submitted and accepted at the county hall's window; dispatched to the departments subgraph.
     const hall = await graph.token({ role: 'WINDOW_CLERK', department: '360732-APPROVAL', region: '360732' });
+    // XG-2026-011 (also 县工信局's): the submitApplication row applies for XG-2026-003 as the target itself.
     const materials = [await graph.uploadMaterial(target, '规上工业企业增产增效奖励申报表')];
     const submitted = await graph.query('mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }', { input: { policyId: 'XG-2026-011', creditCode: target, materials } }, hall);
     const dispatched = submitted.body.data.submitApplication.id;

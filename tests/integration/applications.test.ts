@@ -1,6 +1,7 @@
 import { Application, ApplicationMaterial, ApplicationStep, ReceiptCounter } from '../../subgraphs/applications/application.entity';
 import { eventOf, OutboxEvent } from '../../subgraphs/kit/events/outbox';
 import { describeDb, testDriver } from '../support/db';
+import { eventually } from '../support/events';
 import { startTestGraph, type TestGraph } from '../support/graph';
 
 /**
@@ -131,21 +132,26 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
 
     const decision = { applicationId: instantId, decisionId: 'miit-2026-000123', outcome: 'APPROVED', amountFen: 30_000_000, payeeAccount: '6228480000001234', payeeBank: '江西兴国农村商业银行' };
     const approved = (await ok(MIIT_SYSTEM, DECIDE, { input: decision })).recordDepartmentDecision;
-    expect(approved).toMatchObject({ status: 'APPROVED', amountFen: 30_000_000, payeeBank: '江西兴国农村商业银行', deadline: null });
+    // Approved, and in the same transaction on to the joint audit (docs/after-decision.md).
+    expect(approved).toMatchObject({ status: 'JOINT_AUDIT', amountFen: 30_000_000, payeeBank: '江西兴国农村商业银行', deadline: null });
     expect(approved.payeeAccount).toBe('6228********1234');
-    expect(approved.timeline.map((s: any) => s.action)).toEqual(['submit', 'return', 'resubmit', 'accept', 'approve']);
+    expect(approved.timeline.map((s: any) => s.action)).toEqual(['submit', 'return', 'resubmit', 'accept', 'approve', 'audit']);
     expect(approved.timeline[4]).toMatchObject({ actorRole: 'DEPARTMENT_SYSTEM', actorDepartment: '360732-MIIT', details: { decisionId: 'miit-2026-000123', amountFen: 30_000_000 } });
     expect((await events('application.approved')).map((e) => e.payload)).toEqual([expect.objectContaining({ applicationId: instantId, amountFen: 30_000_000, decisionId: 'miit-2026-000123' })]);
+
+    // The joint audit runs by itself; its verdict first, then nothing else moves.
+    const audited = await eventually(async () => (await ok(MIIT_SYSTEM, ONE, { id: instantId })).application, (a) => !['APPROVED', 'JOINT_AUDIT'].includes(a.status), 60_000);
+    expect(audited.timeline.map((s: any) => s.action).slice(5)).toEqual(['audit', audited.status === 'HELD' ? 'hold' : 'clear']);
 
     // The same push again changes nothing; the same id with other content, or a second decision, is refused.
     const before = await counts();
     const again = (await ok(MIIT_SYSTEM, DECIDE, { input: decision })).recordDepartmentDecision;
-    expect(again.timeline).toHaveLength(5);
+    expect(again.timeline).toHaveLength(7);
     expect(await counts()).toEqual(before);
     expect(code(await as(MIIT_SYSTEM, DECIDE, { input: { ...decision, amountFen: 29_000_000 } }))).toBe('ALREADY_EXISTS');
     const second = await as(MIIT_REVIEWER, DECIDE, { input: { ...decision, decisionId: 'miit-2026-000124', outcome: 'REJECTED', reason: '重复', policyExplanation: '—' } });
     expect(code(second)).toBe('WRONG_STATE');
-    expect(second.errors![0].message).toBe('案件当前状态为审核通过，不能不予兑现');
+    expect(second.errors![0].message).toBe(`案件当前状态为${audited.statusName}，不能不予兑现`);
     expect(await counts()).toEqual(before);
 
     // The enterprise follows it: every step with actor, time, note and deadline.
@@ -156,6 +162,8 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
       [3, 'resubmit', 'ENTERPRISE', '2026-10-08'],
       [4, 'accept', 'WINDOW_CLERK', '2026-10-12'],
       [5, 'approve', 'DEPARTMENT_SYSTEM', null],
+      [6, 'audit', 'SYSTEM', null],
+      [7, audited.status === 'HELD' ? 'hold' : 'clear', 'SYSTEM', audited.deadline],
     ]);
     expect(seen.policy).toEqual({ id: 'XG-2026-003', title: '专精特新中小企业奖励' });
     expect(seen.enterprise.creditCode).toBe(A);

@@ -82,6 +82,17 @@ const decide = (id: string, explanation: string) => ({
   query: `mutation { recordDepartmentDecision(input: { applicationId: "${id}", decisionId: "coverage-0001", outcome: REJECTED, reason: "审计覆盖", policyExplanation: "${explanation}" }) { id } }`,
 });
 
+// After the decision (docs/after-decision.md): two cases held by the joint audit and one awaiting
+// payment, put in the applications database by the test; a kept screening of 县工信局's 免申即享
+// policy XG-2026-001 (a short list: new above-scale firms of the year), screened in beforeAll (its id and digest read when the row runs).
+const heldToRelease = 'a1c2e3f4-0000-4000-8000-000000000003';
+const heldToRefuse = 'a1c2e3f4-0000-4000-8000-000000000004';
+const payable = 'a1c2e3f4-0000-4000-8000-000000000005';
+const kept = { id: '', digest: '' };
+const confirm = 'mutation($i: ConfirmWhiteListInput!) { confirmWhiteList(input: $i) { state } }';
+const hold = (mutation: string, id: string, args: string) => ({ query: `mutation { ${mutation}(id: "${id}"${args}) { id } }` });
+const correct = `mutation { correctPayeeAccount(id: "${payable}", account: "6228480011225566", bank: "江西兴国农村商业银行潋江支行") { id } }`;
+
 // Rows run in this order: signAuditCheckpoint needs entries the others appended.
 const ROWS: Record<string, Row> = {
   registerEnterprise: {
@@ -145,6 +156,13 @@ const ROWS: Record<string, Row> = {
   resubmitApplication: { ok: { caller: self(), ...resubmit(returned) }, refused: { caller: otherEnterprise, ...resubmit(returned) } },
   recordDepartmentProgress: { ok: { caller: miit, ...progress(inReview) }, refused: { caller: commerce, ...progress(inReview) } },
   recordDepartmentDecision: { ok: { caller: miit, ...decide(inReview, '依据第五条') }, refused: { caller: miit, ...decide(inReview, ' ') } },
+  confirmWhiteList: {
+    ok: { caller: miit, query: confirm, get variables() { return { i: { screeningId: kept.id, digest: kept.digest } }; } },
+    refused: { caller: commerce, query: confirm, get variables() { return { i: { screeningId: kept.id, digest: kept.digest } }; } },
+  },
+  releaseHold: { ok: { caller: approval, ...hold('releaseHold', heldToRelease, ', reason: "已整改"') }, refused: { caller: approval, ...hold('releaseHold', heldToRelease, ', reason: " "') } },
+  refuseHeld: { ok: { caller: approval, ...hold('refuseHeld', heldToRefuse, ', reason: "未整改", policyExplanation: "依据第十二条"') }, refused: { caller: miit, ...hold('refuseHeld', heldToRefuse, ', reason: "未整改", policyExplanation: "依据第十二条"') } },
+  correctPayeeAccount: { ok: { caller: self(), query: correct }, refused: { caller: otherEnterprise, query: correct } },
   signAuditCheckpoint: {
     ok: { caller: { role: 'ADMIN', region: '360732' }, query: 'mutation { signAuditCheckpoint { seq } }' },
     refused: { caller: { role: 'AUDITOR' }, query: 'mutation { signAuditCheckpoint { seq } }' },
@@ -185,6 +203,14 @@ describeDb(`every mutation lands in the audit store; a refused one does not (${t
       });
     await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(inReview, 'SUBMITTED', 'XG-2026-004', '360732-20260101-990001'));
     await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(returned, 'RETURNED', 'XG-2026-012', '360732-20260101-990002'));
+    await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(heldToRelease, 'HELD', 'XG-2026-016', '360732-20260101-990003'));
+    await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(heldToRefuse, 'HELD', 'XG-2026-020', '360732-20260101-990004'));
+    await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(payable, 'AWAITING_PAYMENT', 'XG-2026-023', '360732-20260101-990005'));
+    const screened = await graph.query('{ enterprisePopulation(regionCode: "360732") { screening(policyId: "XG-2026-001") { id digest eligibleCount } } }', {}, await graph.token(miit));
+    const { id, digest, eligibleCount } = screened.body.data.enterprisePopulation.screening;
+    Object.assign(kept, { id, digest });
+    // A short list: its cases' own audit events must not queue the rows after it.
+    expect(eligibleCount).toBeLessThan(20);
   });
   afterAll(() => graph?.stop());
 

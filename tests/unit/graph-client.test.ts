@@ -105,6 +105,13 @@ describe('the graph client of background work', () => {
     expect(seen).toHaveLength(4);
   });
 
+  test('as the payer: a minted APPROVAL_BUREAU token of the county (the applications subgraph reading payee accounts)', async () => {
+    const client = createGraphClient({ url, timeoutMs: 5_000, jwt })!;
+    await client.request('{ ok }', {}, { purpose: '免申即享白名单确认', region: '360732', as: { role: 'APPROVAL_BUREAU', department: '360732-APPROVAL', subject: 'service:applications' } });
+    const payer = await (await createAuthenticator(jwt))(seen[0].authorization);
+    expect(payer).toEqual({ role: 'APPROVAL_BUREAU', department: '360732-APPROVAL', region: '360732', subject: 'service:applications' });
+  });
+
   test("production: a department's token is its file in GRAPH_SERVICE_TOKEN_DIR, re-read on every call; never the service token instead", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'graph-tokens-'));
     const serviceFile = join(dir, 'service');

@@ -40,9 +40,10 @@ export const STATUS_NAMES: Record<ApplicationStatus, string> = {
   ARCHIVED: '已归档',
 };
 
-export const Channel = { ONLINE: 'ONLINE', HALL_WINDOW: 'HALL_WINDOW', EDZ_WINDOW: 'EDZ_WINDOW' } as const;
+/** WHITE_LIST: a 免申即享 case, made by the department's confirmation of a screened white list — nobody applied. */
+export const Channel = { ONLINE: 'ONLINE', HALL_WINDOW: 'HALL_WINDOW', EDZ_WINDOW: 'EDZ_WINDOW', WHITE_LIST: 'WHITE_LIST' } as const;
 export type Channel = (typeof Channel)[keyof typeof Channel];
-export const CHANNEL_NAMES: Record<Channel, string> = { ONLINE: '网上申报', HALL_WINDOW: '政务大厅惠企政策兑现专窗', EDZ_WINDOW: '经开区服务窗口' };
+export const CHANNEL_NAMES: Record<Channel, string> = { ONLINE: '网上申报', HALL_WINDOW: '政务大厅惠企政策兑现专窗', EDZ_WINDOW: '经开区服务窗口', WHITE_LIST: '免申即享：主管部门确认白名单（无需申请）' };
 
 export const WorkflowAction = {
   submit: 'submit',
@@ -62,6 +63,13 @@ export const WorkflowAction = {
   archive: 'archive',
 } as const;
 export type WorkflowAction = (typeof WorkflowAction)[keyof typeof WorkflowAction];
+
+/**
+ * Timeline entries that change no state and so are no transition (never fired, not in the
+ * diagrams): shown in the timeline under this name.
+ */
+export const TimelineNote = { correctPayee: '企业更正收款账户' } as const;
+export type TimelineNoteAction = keyof typeof TimelineNote;
 
 /** Who fires a transition: a role (with the one relation to the case that role needs, see PARTIES) or the platform itself. */
 export type Party = Role | 'SYSTEM';
@@ -122,6 +130,8 @@ export const ApplicationEvent = {
   rejected: 'application.rejected',
   held: 'application.held',
   awaitingPayment: 'application.awaiting_payment',
+  /** The enterprise corrected the payee account of a case not yet paid (whoever pays reads the new one). */
+  payeeCorrected: 'application.payee_corrected',
 } as const;
 export type ApplicationEventType = (typeof ApplicationEvent)[keyof typeof ApplicationEvent];
 
