@@ -328,7 +328,7 @@ describeDb(`前店后厂: the department back office on the kit (${testDriver})`
       expect(await steps(app.id, 'approve')).toHaveLength(0);
     });
 
-    test('COMMITMENT: the survey and the expert review reach the application’s timeline in order, then the decision', async () => {
+    test('COMMITMENT end to end: the survey and the expert review reach the application’s timeline in order, then the decision, the joint audit, to be paid', async () => {
       const app = await accept('XG-2026-004');
       const kase = await arrived(app.id);
       const surveyed = (await ok(`mutation($id: ID!, $input: SiteSurveyInput!) { recordSiteSurvey(id: $id, input: $input) { status assignee } }`, { id: kase.id, input: SURVEY }, ZHANG)).recordSiteSurvey;
@@ -344,6 +344,9 @@ describeDb(`前店后厂: the department back office on the kit (${testDriver})`
       await ok(DECIDE, { id: kase.id, input: APPROVE(10_000) }, ZHANG);
       expect(await pushed(app.id)).toMatchObject({ status: 'PUSHED', pushError: null });
       expect(await steps(app.id, 'approve')).toHaveLength(1);
+      // Then the joint audit by itself: the COMMITMENT case comes to be paid, or is held with its findings.
+      const audited = await eventually(() => application(app.id), (a) => a.status === 'AWAITING_PAYMENT' || a.status === 'HELD', 30_000);
+      expect(audited.timeline.map((s: { action: string }) => s.action)).toEqual(['submit', 'accept', 'evaluate', 'evaluate', 'approve', 'audit', audited.status === 'HELD' ? 'hold' : 'clear']);
       // Records after the decision: the case is closed.
       const late = await ask(`mutation($id: ID!, $input: SiteSurveyInput!) { recordSiteSurvey(id: $id, input: $input) { status } }`, { id: kase.id, input: SURVEY }, ZHANG);
       expect(codeOf(late)).toBe('WRONG_STATE');
