@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, StartupError, type Config } from './platform/c
 import { createLogger, flushLogs } from './platform/logger';
 import { initTelemetry, shutdownTelemetry } from './platform/telemetry';
 import type { EventsSubgraph } from './subgraphs/kit/events';
+import type { ServicesHolder } from './subgraphs/kit/services';
 
 /**
  * `npm start`                 every subgraph and the gateway in one process (the embedded default)
@@ -77,12 +78,15 @@ async function main(): Promise<void> {
 
   // The event relays run for every subgraph this process runs, once all are open (kit/events).
   const opened: EventsSubgraph[] = [];
+  // What the subgraphs' requests see as Context.services: filled in once the gateway listens.
+  const requestServices: ServicesHolder = { current: {} };
   // `gatewayUrl`: the gateway this process started, GRAPH_URL's default.
   const startSubgraphEvents = async (gatewayUrl?: string) => {
     const { startEvents } = await import('./subgraphs/kit/events');
     // Consumers and jobs reach the graph as a client (kit/graph-client.ts); without one, 精准推送 does nothing.
     const { graphClientFromConfig } = await import('./subgraphs/kit/graph-client');
     const services = { graph: graphClientFromConfig(config, gatewayUrl) };
+    requestServices.current = services;
     if (!services.graph) {
       log.warn('background work cannot query the graph: set GRAPH_URL and GRAPH_SERVICE_TOKEN_FILE (outside production: JWT_SECRET); until then 精准推送 sends no messages (docs/matching.md)');
     }
@@ -109,7 +113,7 @@ async function main(): Promise<void> {
     const orm = await openDatabase(definition, config, { demo: config.demoData, demoEnterprises: config.demoEnterprises }).catch((error) => {
       throw databaseError(error, config.databaseUrl);
     });
-    const server = await createSubgraphServer(definition, orm, config);
+    const server = await createSubgraphServer(definition, orm, config, undefined, requestServices);
     const running = await server.listen(port, config.host).catch(async (error) => {
       await orm.close(true);
       throw error instanceof StartupError ? new StartupError(portSetting, error.message.replace(/^PORT: /, '')) : error;

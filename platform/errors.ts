@@ -14,6 +14,8 @@ export const ErrorCode = {
   INVALID_CREDIT_CODE: 'INVALID_CREDIT_CODE',
   ALREADY_EXISTS: 'ALREADY_EXISTS',
   CALENDAR_NOT_PUBLISHED: 'CALENDAR_NOT_PUBLISHED',
+  /** A workflow step asked of a case in a state (or mode) that does not allow it (subgraphs/applications/workflow). */
+  WRONG_STATE: 'WRONG_STATE',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   /** HTTP 503 + Retry-After: a subgraph's queue is full, the gateway shed the call (gateway/datasource.ts). */

@@ -12,6 +12,7 @@ import { pbocSubgraph } from './sources/pboc';
 import { jointAuditSubgraph } from './joint-audit';
 import { auditSubgraph } from './audit';
 import { policiesSubgraph } from './policies';
+import { applicationsSubgraph } from './applications';
 
 /**
  * Every subgraph this repository ships, in start order. The gateway's service list, the schema
@@ -31,6 +32,7 @@ export const subgraphs: SubgraphDefinition<any>[] = [
   jointAuditSubgraph,
   auditSubgraph,
   policiesSubgraph,
+  applicationsSubgraph,
 ];
 
 export function findSubgraph(name: string): SubgraphDefinition<any> | undefined {

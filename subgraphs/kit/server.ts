@@ -18,6 +18,7 @@ import { writeAccessEvents } from './access';
 import { databasePoolStats } from './orm';
 import { buildFederatedSchema } from './schema';
 import type { Context, SubgraphDefinition } from './subgraph';
+import type { ServicesHolder } from './services';
 
 export interface SubgraphServer {
   name: string;
@@ -120,6 +121,8 @@ export async function createSubgraphServer(
   config: Pick<Config, 'gatewayIdentity' | 'logLevel' | 'production' | 'queryLimits' | 'queryCacheMaxBytes' | 'metricsToken'> &
     Partial<Pick<Config, 'http' | 'shutdownTimeoutMs'>>,
   log: Logger = createLogger(config.logLevel, { service: definition.name }),
+  /** What requests see as `Context.services`; filled in by the starter once the gateway listens. */
+  services: ServicesHolder = { current: {} },
 ): Promise<SubgraphServer> {
   const schema = await buildFederatedSchema(definition);
   // The gateway's limits again, as a second wall for a request that did not come through it.
@@ -179,6 +182,7 @@ export async function createSubgraphServer(
       traceId: currentTraceId(),
       loaders: definition.createLoaders(em, identity),
       log: log.child({ requestId }),
+      services: services.current,
     };
   };
 

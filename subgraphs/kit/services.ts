@@ -15,3 +15,14 @@ export interface Services {
 
 /** The time background work acts at: the services' clock, else the system's. */
 export const nowOf = (services: Services): Date => services.now?.() ?? new Date();
+
+/**
+ * The services a subgraph's requests see (`Context.services`), filled in once they exist: the
+ * graph client needs the gateway's URL, and the gateway starts after the subgraphs it routes to.
+ * Until then requests see no graph client (resolvers that need one refuse clearly).
+ */
+export interface ServicesHolder {
+  current: Services;
+}
+
+export const servicesHolder = (initial: Services = {}): ServicesHolder => ({ current: initial });

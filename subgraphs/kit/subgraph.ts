@@ -7,6 +7,7 @@ import type { Identity } from '../../platform/identity';
 import type { Logger } from '../../platform/logger';
 import type { Job } from './jobs';
 import type { Consumer } from './events/types';
+import type { Services } from './services';
 
 
 export interface SeedOptions {
@@ -27,6 +28,11 @@ export interface Context<L = unknown> {
   purpose?: string;
   /** The request's trace id, when traced (events carry it). */
   traceId?: string;
+  /**
+   * The graph client and clock (kit/services.ts) as they are when the request arrives: the graph
+   * client exists once the gateway listens; use `nowOf(ctx.services)` for the time of a change.
+   */
+  services: Services;
 }
 
 /**

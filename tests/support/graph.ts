@@ -12,7 +12,7 @@ import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/s
 import { subgraphs } from '../../subgraphs/registry';
 import { startEvents, type EventsRuntime } from '../../subgraphs/kit/events';
 import { graphClientFromConfig } from '../../subgraphs/kit/graph-client';
-import type { Services } from '../../subgraphs/kit/services';
+import { servicesHolder, type Services } from '../../subgraphs/kit/services';
 import { openTestDatabase, type TestDatabase } from './db';
 import { startDepartmentSystem, type RunningDepartmentSystem } from '../../examples/department-system';
 
@@ -100,9 +100,11 @@ export async function startTestGraph(
   // The tax subgraph gets a short deadline of its own: the hung-subgraph test waits for it.
   const config = testConfig({ SUPERGRAPH_PATH: supergraphPath, SUBGRAPH_TAX_TIMEOUT_MS: '800', ...options.env });
   const running: Record<string, RunningSubgraph> = {};
+  // Requests' Context.services: the clock now, the graph client once the gateway listens (below).
+  const requestServices = servicesHolder({ now: options.now });
   for (const definition of subgraphs) {
     const db = await openTestDatabase(definition, { demo: options.demo ?? true, demoEnterprises: config.demoEnterprises });
-    const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name) ?? options.subgraphLog?.child({ service: definition.name }));
+    const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name) ?? options.subgraphLog?.child({ service: definition.name }), requestServices);
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
   // The external department system is in the supergraph too: the gateway is ready only with it.
@@ -122,6 +124,7 @@ export async function startTestGraph(
   const http = await gateway.listen(0, '127.0.0.1');
   // The subgraphs' consumers and jobs call this gateway (as main.ts's do theirs), minting tokens with the test secret.
   const services: Services = { graph: graphClientFromConfig(config, http.url), now: options.now };
+  requestServices.current = services;
   const eventsLog = options.subgraphLog?.child({ service: 'events' }) ?? options.log?.('events') ?? createLogger(config.logLevel, { service: 'events' });
   const runEvents = () =>
     startEvents(
