@@ -564,7 +564,8 @@ export async function main(argv: string[], write: (line: string) => void = (line
     onResult: (r) => write(`${LABEL[r.status]}  ${r.group.padEnd(9)}  ${r.message}`),
   });
   const count = (status: CheckStatus) => report.results.filter((r) => r.status === status).length;
-  write(`\n${report.ok ? 'conforms' : 'DOES NOT CONFORM'}: ${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped (docs/department-contract.md)`);
+  write('');
+  write(`${report.ok ? 'conforms' : 'DOES NOT CONFORM'}: ${count('pass')} passed, ${count('fail')} failed, ${count('skip')} skipped (docs/department-contract.md)`);
   return report.ok ? 0 : 1;
 }
 
