@@ -15,7 +15,7 @@ import type { ApplicationStatus, Channel, Mode, WorkflowAction } from './workflo
 @Index({ properties: ['regionCode', 'status'] })
 @Index({ properties: ['intakeDepartment', 'id'] })
 export class Application {
-  [OptionalProps]?: 'stepCount' | 'toleratedMaterials' | 'missingMaterials';
+  [OptionalProps]?: 'stepCount' | 'toleratedMaterials' | 'missingMaterials' | 'guideMaterials' | 'deferrableMaterials';
 
   @PrimaryKey({ type: 'string', length: 36 })
   id!: string;
@@ -66,6 +66,18 @@ export class Application {
   /** The guide's form as the applicant filled it (bounded JSON, checked at intake). */
   @Property({ type: 'json' })
   data!: Record<string, unknown>;
+
+  /** The pinned version's list of materials (办事指南): what the formal check computes the missing ones from. */
+  @Property({ type: 'json', default: '[]' })
+  guideMaterials: GuideMaterial[] = [];
+
+  /** The pinned version's 容缺 list: required materials the window may accept as missing. */
+  @Property({ type: 'json', default: '[]' })
+  deferrableMaterials: string[] = [];
+
+  /** The pinned version's cap on the amount (its amount rule's fixed amount, top tier or cap); null when it has none. */
+  @Property({ type: 'bigint', runtimeType: 'number', nullable: true })
+  amountCapFen?: number | null;
 
   /** The pinned version's review time limit in working days (INSTANT at most 5). */
   @Property({ type: 'integer' })
@@ -151,6 +163,27 @@ export class Application {
 
   @Property({ type: 'datetime' })
   updatedAt!: Date;
+}
+
+/** One material of a policy's guide, as pinned at intake. */
+export interface GuideMaterial {
+  name: string;
+  required: boolean;
+  heldByGovernment: boolean;
+}
+
+/**
+ * 受理回执编号: the last number given per region and day, taken with an upsert in the intake's
+ * transaction, so numbers are consecutive and two intakes never get the same one.
+ */
+@Entity({ tableName: 'application_receipt_counter' })
+export class ReceiptCounter {
+  /** `<region>-<YYYYMMDD>` */
+  @PrimaryKey({ type: 'string', length: 20 })
+  key!: string;
+
+  @Property({ type: 'integer' })
+  last!: number;
 }
 
 /** One step of the timeline (办事进度): appended by every transition in the transaction of the change. */

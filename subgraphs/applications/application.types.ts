@@ -49,6 +49,38 @@ export class ApplicationStepView {
   @Field(() => GraphQLJSON, { nullable: true, description: '此步的细节（缺件清单、评审类别、核定金额 …）' }) details!: Record<string, unknown> | null;
 }
 
+@ObjectType('ApplicationReceipt', { description: '受理回执：企业凭回执编号查询办理进度' })
+export class ApplicationReceipt {
+  @Field() receiptNumber!: string;
+  @Field(() => Date, { description: '出具时间（提交时间）' }) issuedAt!: Date;
+  @Field(() => Channel) channel!: Channel;
+  @Field({ description: '受理渠道名称' }) channelName!: string;
+  @Field(() => String, { nullable: true, description: '受理窗口所属部门名称；网上申报为 null' }) intakeDepartmentName!: string | null;
+  @Field(() => CreditCodeScalar) creditCode!: string;
+  @Field() enterpriseName!: string;
+  @Field() policyId!: string;
+  @Field() policyTitle!: string;
+  @Field(() => Int) policyVersion!: number;
+  @Field(() => [ApplicationMaterialView], { description: '收到的材料（上传件附 SHA-256；政府已有材料为引用）' }) received!: ApplicationMaterialView[];
+  @Field(() => String, { nullable: true, description: '形式审查的期限（YYYY-MM-DD，法定工作日）' }) deadline!: string | null;
+  @Field(() => Int, { nullable: true }) deadlineWorkdays!: number | null;
+  @Field({ description: '回执正文' }) text!: string;
+}
+
+/** The policies subgraph's Policy, by key only: the gateway fetches its fields there. */
+@Directive('@key(fields: "id", resolvable: false)')
+@ObjectType('Policy')
+export class PolicyReference {
+  @Field() id!: string;
+}
+
+/** The enterprises subgraph's Enterprise: this subgraph adds `applications`. */
+@Directive('@key(fields: "creditCode")')
+@ObjectType('Enterprise')
+export class EnterpriseReference {
+  @Field(() => CreditCodeScalar) creditCode!: string;
+}
+
 @Directive('@key(fields: "id")')
 @ObjectType('Application', { description: '办件（惠企政策兑现申请）。Owned by the applications subgraph (县行政审批局，一窗受理).' })
 export class ApplicationView {
@@ -87,6 +119,10 @@ export class ApplicationView {
   @Field(() => String, { nullable: true, description: '期限无法计算的原因（该年度节假日安排尚未公布）：标出，不猜' }) deadlineProblem!: string | null;
   @Field(() => Date) submittedAt!: Date;
   @Field(() => Date) updatedAt!: Date;
+  @Field(() => ApplicationReceipt, { description: '受理回执' }) receipt!: ApplicationReceipt;
+  @Field(() => PolicyReference) policy!: PolicyReference;
+  @Field(() => EnterpriseReference) enterprise!: EnterpriseReference;
+  @Field(() => [ApplicationStepView]) timeline!: ApplicationStepView[];
 }
 
 export const ApplicationConnection = ConnectionType(ApplicationView, 'Application', '办件列表（分页）');

@@ -1,6 +1,8 @@
 import { defineSubgraph, type Context } from '../kit/subgraph';
-import { Application, ApplicationMaterial, ApplicationStep } from './application.entity';
-import { ApplicationResolver } from './application.resolver';
+import { Application, ApplicationMaterial, ApplicationStep, ReceiptCounter } from './application.entity';
+import { ApplicationResolver, EnterpriseApplicationsResolver } from './application.resolver';
+import { EnterpriseReference, PolicyReference } from './application.types';
+import { parseCreditCode } from '../../platform/credit-code';
 import { applicationView } from './application.view';
 import { createApplicationsLoaders, type ApplicationsLoaders } from './loaders';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
@@ -17,11 +19,16 @@ export const applicationsSubgraph = defineSubgraph<ApplicationsLoaders>({
   name: 'applications',
   owner: '县行政审批局（一窗受理）',
   department: 'APPROVAL',
-  resolvers: [ApplicationResolver],
-  entities: [Application, ApplicationStep, ApplicationMaterial],
+  resolvers: [ApplicationResolver, EnterpriseApplicationsResolver],
+  orphanedTypes: [PolicyReference, EnterpriseReference],
+  entities: [Application, ApplicationStep, ApplicationMaterial, ReceiptCounter],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createApplicationsLoaders(em),
   referenceResolvers: {
+    // Enterprise.applications: the key checked like any input; the field scopes what it lists.
+    Enterprise: {
+      __resolveReference: (reference: Record<string, unknown>) => ({ creditCode: parseCreditCode(reference.creditCode) }),
+    },
     Application: {
       // Another subgraph's field on Application (departmentCase …): the caller sees it only if they may read the case.
       async __resolveReference(reference: Record<string, unknown>, ctx: Context<ApplicationsLoaders>) {

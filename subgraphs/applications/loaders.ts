@@ -9,7 +9,9 @@ function childrenLoader<T extends { application: Application }>(em: EntityManage
     const rows = await em.find(entity, { application: { $in: [...ids] } } as never, { orderBy: orderBy as never });
     const byApplication = new Map<string, T[]>(ids.map((id) => [id, []]));
     for (const row of rows) byApplication.get(row.application.id)?.push(row);
-    return ids.map((id) => byApplication.get(id) ?? []);
+    // The same order on either driver (PostgreSQL's collation may sort names otherwise).
+    const key = Object.keys(orderBy)[0] as keyof T;
+    return ids.map((id) => (byApplication.get(id) ?? []).sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0)));
   });
 }
 

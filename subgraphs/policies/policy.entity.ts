@@ -133,6 +133,13 @@ export class PolicyVersion {
   @Property({ type: 'json' })
   materials!: Material[];
 
+  /**
+   * 容缺受理: required materials the window may accept as missing, to be supplied later (names of
+   * `materials`). Empty: this version allows no 容缺.
+   */
+  @Property({ type: 'json', default: '[]' })
+  deferrableMaterials: string[] = [];
+
   @Property({ type: 'json' })
   processSteps!: string[];
 

@@ -26,6 +26,10 @@ export function guideProblems(guide: PolicyGuideInput, mode: PolicyMode, prefix 
   if (mode === 'INSTANT' && guide.reviewDays !== undefined && guide.reviewDays !== null && guide.reviewDays !== 5) {
     problems.push({ field: `${prefix}.reviewDays`, message: '即申即享政策的审核时限为 5 个工作日' });
   }
+  const required = new Set(guide.materials.filter((m) => m.required && !m.heldByGovernment).map((m) => m.name));
+  for (const name of guide.deferrableMaterials ?? []) {
+    if (!required.has(name)) problems.push({ field: `${prefix}.deferrableMaterials`, message: `容缺材料“${name}”须是本指南列出的、由企业提交的必备材料` });
+  }
   if (guide.windowStart && guide.windowEnd && guide.windowEnd < guide.windowStart) problems.push({ field: `${prefix}.windowEnd`, message: '申报截止日期不能早于开始日期' });
   const json = JSON.stringify([guide.conditions, guide.amountRule]) ?? '';
   if (json.length > 50_000) problems.push({ field: `${prefix}.conditions`, message: '条件与金额规则过大（超过 50,000 字符）' });
@@ -43,6 +47,7 @@ export function applyGuide(version: PolicyVersion, guide: PolicyGuideInput, mode
     amountRule: guide.amountRule as AmountRule,
     amountText: guide.amountText,
     materials: guide.materials.map((m) => ({ name: m.name, required: m.required, heldByGovernment: m.heldByGovernment ?? false })),
+    deferrableMaterials: [...new Set(guide.deferrableMaterials ?? [])],
     processSteps: [...guide.processSteps],
     reviewDays: mode === 'INSTANT' ? 5 : guide.reviewDays ?? 15,
     paymentDays: guide.paymentDays ?? 1,
@@ -169,6 +174,7 @@ export function versionView(v: PolicyVersion, signOffs: PolicySignOff[], showSig
     amountRule: v.amountRule,
     amountText: v.amountText,
     materials: v.materials,
+    deferrableMaterials: v.deferrableMaterials ?? [],
     processSteps: v.processSteps,
     reviewDays: v.reviewDays,
     paymentDays: v.paymentDays,

@@ -102,6 +102,7 @@ export class PolicyVersionView {
   @Field(() => GraphQLJSON, { description: '兑现金额规则（机器可读，金额单位：分）' }) amountRule!: unknown;
   @Field({ description: '兑现标准（文字）' }) amountText!: string;
   @Field(() => [PolicyMaterial], { description: '申报材料' }) materials!: PolicyMaterial[];
+  @Field(() => [String], { description: '容缺受理：可先受理、后补交的必备材料（空 = 不允许容缺）' }) deferrableMaterials!: string[];
   @Field(() => [String], { description: '办理流程' }) processSteps!: string[];
   @Field(() => Int, { description: '审核时限（工作日）' }) reviewDays!: number;
   @Field(() => Int, { description: '拨付时限（工作日）' }) paymentDays!: number;
@@ -207,6 +208,10 @@ export class PolicyGuideInput {
   @Field(() => GraphQLJSON, { description: '金额规则 JSON，保存时校验' }) amountRule!: unknown;
   @Field() @GuideText('兑现标准', 2000) amountText!: string;
   @Field(() => [PolicyMaterialInput]) @ValidateNested({ each: true }) @ArrayMaxSize(50) materials!: PolicyMaterialInput[];
+  @Field(() => [String], { defaultValue: [], description: '容缺受理：可先受理、后补交的必备材料名称（须为本指南的必备材料且非政府已有）；空 = 不允许容缺' })
+  @ArrayMaxSize(50)
+  @EachText('容缺材料', 100)
+  deferrableMaterials!: string[];
   @Field(() => [String]) @ArrayMaxSize(30) @EachText('办理流程', 500) processSteps!: string[];
   @Field(() => Int, { nullable: true, description: '审核时限（工作日）；即申即享固定为 5' }) @IntRange('审核时限', 1, 60) reviewDays?: number;
   @Field(() => Int, { nullable: true, description: '拨付时限（工作日），默认 1' }) @IntRange('拨付时限', 1, 30) paymentDays?: number;

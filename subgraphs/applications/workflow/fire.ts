@@ -8,7 +8,7 @@ import type { DomainEvent } from '../../kit/events/types';
 import { Application, ApplicationStep } from '../application.entity';
 import { deadlineFor } from './deadline';
 import { REQUIREMENTS, type Given } from './requirements';
-import { APPLICATIONS_FAMILY, MODE_NAMES, STATUS_NAMES, transitionOf, type Party, type Transition, type WorkflowAction } from './table';
+import { APPLICATIONS_FAMILY, MODE_NAMES, requirementsOf, STATUS_NAMES, transitionOf, type Party, type Transition, type WorkflowAction } from './table';
 
 /** Who fires a transition: a person's or system's identity (role null is refused), or the platform itself (`SYSTEM`). */
 export interface WorkflowActor {
@@ -105,7 +105,7 @@ export function fire(em: EntityManager, application: Application, action: Workfl
   if (relation) throw forbidden(`无权${transition.name}：${relation}`);
 
   const given = options.given ?? {};
-  const problems = transition.requires.flatMap((name) => {
+  const problems = requirementsOf(transition, application.mode).flatMap((name) => {
     const rule = REQUIREMENTS[name];
     const message = rule.check(given);
     return message ? [{ field: rule.field, message }] : [];

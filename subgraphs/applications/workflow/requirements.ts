@@ -9,6 +9,8 @@ export interface Given {
   commitmentSigned?: boolean;
   /** Formal check: the complete list of what is missing (computed + the clerk's own items). */
   missing?: string[];
+  /** Formal check: required materials of the pinned guide not provided (computed). */
+  missingRequired?: string[];
   /** 容缺受理: the materials accepted as missing … */
   tolerated?: string[];
   /** … and those the pinned policy version allows to be deferred (empty: no 容缺 at all). */
@@ -53,6 +55,15 @@ export const REQUIREMENTS: Record<Requirement, RequirementRule> = {
     label: '一次性告知的完整缺件清单',
     check: (g) => (g.missing && g.missing.length > 0 && g.missing.every(filled) ? undefined : '退回补正须一次性列明所缺的全部材料或事项，清单不能为空'),
   },
+  materialsComplete: {
+    field: 'tolerated',
+    label: '必备材料齐全（或所缺的均容缺受理）',
+    check: (g) => {
+      const tolerated = new Set(g.tolerated ?? []);
+      const open = (g.missingRequired ?? []).filter((name) => !tolerated.has(name));
+      return open.length ? `尚缺必备材料：${open.join('、')}。请退回补正（一次性告知），或在政策允许时容缺受理` : undefined;
+    },
+  },
   tolerance: {
     field: 'tolerated',
     label: '容缺事项在政策允许范围内',
@@ -62,7 +73,10 @@ export const REQUIREMENTS: Record<Requirement, RequirementRule> = {
       const allowed = new Set(g.tolerable ?? []);
       if (!allowed.size) return '该政策版本不允许容缺受理：请退回补正，或补齐材料后受理';
       const refused = tolerated.filter((name) => !allowed.has(name));
-      return refused.length ? `以下材料不在该政策允许容缺的范围内：${refused.join('、')}（允许：${[...allowed].join('、')}）` : undefined;
+      if (refused.length) return `以下材料不在该政策允许容缺的范围内：${refused.join('、')}（允许：${[...allowed].join('、')}）`;
+      const missing = new Set(g.missingRequired ?? []);
+      const present = tolerated.filter((name) => !missing.has(name));
+      return present.length ? `以下材料已提交，无需容缺：${present.join('、')}` : undefined;
     },
   },
   amount: {

@@ -83,6 +83,7 @@ export const PARTIES: Partial<Record<Party, string>> = {
 export type Requirement =
   | 'commitment'
   | 'missingList'
+  | 'materialsComplete'
   | 'tolerance'
   | 'amount'
   | 'payeeAccount'
@@ -92,6 +93,9 @@ export type Requirement =
   | 'screening'
   | 'verdictClear'
   | 'verdictHold';
+
+/** Every requirement of a transition for a case of this mode. */
+export const requirementsOf = (transition: Transition, mode: Mode): Requirement[] => [...transition.requires, ...(transition.modeRequires?.[mode] ?? [])];
 
 /** Which deadline the state entered has. */
 export type DeadlineRule =
@@ -131,6 +135,8 @@ export interface Transition {
   modes: Mode[];
   by: Party[];
   requires: Requirement[];
+  /** Further requirements for one mode only (承诺兑现: the credit commitment at submission). */
+  modeRequires?: Partial<Record<Mode, Requirement[]>>;
   deadline: DeadlineRule;
   /** The event written to the outbox in the transaction of the change. */
   emits?: ApplicationEventType;
@@ -143,11 +149,11 @@ const DEPARTMENT: Party[] = ['DEPARTMENT_REVIEWER', 'DEPARTMENT_SYSTEM'];
 
 /** THE workflow. Order is the order of the diagrams and docs. */
 export const TRANSITIONS: readonly Transition[] = [
-  { action: 'submit', name: '提交申请', from: null, to: S.SUBMITTED, modes: APPLIED, by: ['ENTERPRISE', 'WINDOW_CLERK'], requires: [], deadline: { kind: 'WORKDAYS', workdays: FORMAL_CHECK_WORKDAYS } },
+  { action: 'submit', name: '提交申请', from: null, to: S.SUBMITTED, modes: APPLIED, by: ['ENTERPRISE', 'WINDOW_CLERK'], requires: [], modeRequires: { COMMITMENT: ['commitment'] }, deadline: { kind: 'WORKDAYS', workdays: FORMAL_CHECK_WORKDAYS } },
   { action: 'return', name: '退回补正（一次性告知）', from: [S.SUBMITTED], to: S.RETURNED, modes: APPLIED, by: ['WINDOW_CLERK', 'APPROVAL_BUREAU'], requires: ['missingList'], deadline: { kind: 'NONE' } },
   { action: 'resubmit', name: '补正后重新提交', from: [S.RETURNED], to: S.SUBMITTED, modes: APPLIED, by: ['ENTERPRISE', 'WINDOW_CLERK'], requires: [], deadline: { kind: 'WORKDAYS', workdays: FORMAL_CHECK_WORKDAYS } },
   {
-    action: 'accept', name: '受理并分送主管部门', from: [S.SUBMITTED], to: S.IN_REVIEW, modes: APPLIED, by: ['WINDOW_CLERK', 'APPROVAL_BUREAU'], requires: ['tolerance'],
+    action: 'accept', name: '受理并分送主管部门', from: [S.SUBMITTED], to: S.IN_REVIEW, modes: APPLIED, by: ['WINDOW_CLERK', 'APPROVAL_BUREAU'], requires: ['materialsComplete', 'tolerance'],
     deadline: { kind: 'REVIEW', instantMax: INSTANT_REVIEW_MAX_WORKDAYS }, emits: ApplicationEvent.accepted,
   },
   { action: 'evaluate', name: '评审 / 专家评审 / 现场核查', from: [S.IN_REVIEW, S.EVALUATION], to: S.EVALUATION, modes: [Mode.COMMITMENT], by: DEPARTMENT, requires: ['progressKind'], deadline: { kind: 'KEEP' } },

@@ -22,6 +22,8 @@ export interface DemoPolicy {
   tags?: string[];
   status?: 'DRAFT' | 'CONSULTATION' | 'CONSULTATION_TWO_APPROVED';
   level?: 'CITY';
+  /** 容缺受理: a further required material of the guide that the window may accept as missing, to be supplied later. */
+  deferrable?: string;
 }
 
 const c = (indicator: string, op: string, value: unknown): Condition => ({ indicator, op, value }) as Condition;
@@ -58,12 +60,14 @@ export const DEMO_CATALOG: DemoPolicy[] = [
     id: 'XG-2026-003', department: 'MIIT', mode: 'INSTANT', title: '专精特新中小企业奖励', basis: [INDUSTRY, INDUSTRY_NO],
     beneficiaries: '新认定为省级专精特新中小企业的本县企业', conditionsText: '当年新认定为省级及以上专精特新中小企业；纳税信用等级 B 级及以上',
     conditions: all(XG, { indicator: 'tags', op: 'hasTag', value: 'SRDI' }, { indicator: 'tax.creditRating', op: 'in', values: ['A', 'B'] }), amountRule: fixed(30), amountText: '省级奖励 30 万元，国家级“小巨人”奖励 50 万元', tags: ['SRDI'], scales: ['MEDIUM', 'SMALL', 'MICRO'],
+    deferrable: '专精特新认定文件',
   },
   {
     id: 'XG-2026-004', department: 'MIIT', mode: 'COMMITMENT', title: '工业企业技术改造补贴', basis: [INDUSTRY, INDUSTRY_NO],
     beneficiaries: '实施技术改造项目、设备投资 500 万元以上的规上工业企业', conditionsText: '规上工业企业；技术改造项目已竣工投产，设备投资额不低于 500 万元',
     conditions: all(XG, c('statistics.aboveScale', 'eq', true), honest), amountRule: { kind: 'PERCENT', indicator: 'statistics.outputValueFen', basisPoints: 100, capFen: yuan(200) },
     amountText: '按设备投资额的 10% 给予补贴，单个项目最高 200 万元', industries: ['C'], tags: ['ABOVE_SCALE'],
+    deferrable: '设备购置发票',
   },
   {
     id: 'XG-2026-005', department: 'HRSS', mode: 'NO_APPLICATION', title: '企业稳岗补贴（失业保险稳岗返还）', basis: [JOBS, JOBS_NO],

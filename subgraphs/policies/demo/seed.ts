@@ -56,7 +56,9 @@ export async function seedPolicies(em: EntityManager, options: SeedOptions): Pro
         { name: '纳税证明', required: true, heldByGovernment: true },
         ...(d.mode === 'NO_APPLICATION' ? [] : [{ name: `${d.title.replace(/（.*）/, '')}申报表`, required: true, heldByGovernment: false }]),
         ...(d.mode === 'COMMITMENT' ? [{ name: '信用承诺书', required: true, heldByGovernment: false }] : []),
+        ...(d.deferrable ? [{ name: d.deferrable, required: true, heldByGovernment: false }] : []),
       ],
+      deferrableMaterials: d.deferrable ? [d.deferrable] : [],
       processSteps:
         d.mode === 'NO_APPLICATION'
           ? ['系统比对数据生成名单', '主管部门确认', '公示 5 个工作日', '财政直达拨付']
