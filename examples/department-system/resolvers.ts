@@ -187,6 +187,8 @@ export const resolvers = {
         if (input.amountFen === undefined || input.amountFen === null) problems.push({ field: 'amountFen', message: '符合条件时须填写核定金额' });
         else if (input.amountFen <= 0) problems.push({ field: 'amountFen', message: '核定金额应大于 0' });
         if (reason || policyExplanation) problems.push({ field: 'reason', message: '符合条件时不填写不予兑现的原因和政策解释' });
+        // The platform pays the account the deciding department names (recordDepartmentDecision).
+        if (payeeAccount === null) problems.push({ field: 'payeeAccount', message: '符合条件时须填写经核实的收款账号' });
       } else if (input.amountFen !== undefined && input.amountFen !== null) {
         problems.push({ field: 'amountFen', message: '不符合条件时不填写核定金额' });
       }

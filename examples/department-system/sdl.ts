@@ -75,8 +75,8 @@ type EmploymentReview {
 
 """县人社局收到的一件案件（本局业务系统从平台拉取的待审案件）"""
 type EmploymentCase {
-  """平台上的申请（县行政审批局 applications 子图）"""
-  application: Application!
+  """平台上的申请（县行政审批局 applications 子图）；平台不向调用者显示该申请时为 null"""
+  application: Application
 
   """承办部门代码，如 360732-HRSS"""
   department: String!
@@ -144,10 +144,10 @@ input EmploymentReviewInput {
   """核定金额（分，大于 0）：符合条件时必填"""
   amountFen: Fen
 
-  """收款账号（8–32 位数字）：不填则用申请中的账号"""
+  """经核实的收款账号（8–32 位数字）：符合条件时必填，平台按此拨付"""
   payeeAccount: String
 
-  """开户银行：与收款账号一起填写"""
+  """开户银行：与收款账号一起必填"""
   payeeBank: String
 
   """不予兑现的原因：不符合条件时必填"""

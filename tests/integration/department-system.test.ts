@@ -50,7 +50,8 @@ describeDb('department systems: the contract, the conformance test, 县人社局
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'qinqing-department-'));
-    graph = await startTestGraph();
+    // Intake checks the policy's application window (2026) against this clock.
+    graph = await startTestGraph({ now: () => new Date('2026-11-26T02:00:00Z') });
     careless = await startCarelessSubgraph({ known: ['a1', 'a2'] });
     const claims = {
       hrssReviewer: { role: 'DEPARTMENT_REVIEWER', department: '360732-HRSS', region: '360732' },
@@ -186,7 +187,15 @@ describeDb('department systems: the contract, the conformance test, 县人社局
       const INBOX = `query($filter: EmploymentCaseFilter, $first: Int!, $after: String) {
         employmentCases(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { department receiptNumber review { conclusion } application { id } } }
       }`;
-      const qualified = (applicationId: string, amountFen = 2_000_000) => ({ applicationId, employedHeadcount: 20, socialInsuranceMonths: 12, conclusion: 'QUALIFIED', amountFen });
+      const qualified = (applicationId: string, amountFen = 2_000_000) => ({
+        applicationId,
+        employedHeadcount: 20,
+        socialInsuranceMonths: 12,
+        conclusion: 'QUALIFIED',
+        amountFen,
+        payeeAccount: '6228480000000001',
+        payeeBank: '江西兴国农村商业银行',
+      });
 
       beforeAll(() => {
         cases = [caseRow('360732-HRSS', own[0]), caseRow('360732-HRSS', own[1]), caseRow('360732-HRSS', own[2]), caseRow('360731-HRSS', codeOf(4, '360731'))];
@@ -303,6 +312,136 @@ describeDb('department systems: the contract, the conformance test, 县人社局
         );
         expect(unknown.body.errors.map((e: any) => e.extensions.code)).toEqual(['FORBIDDEN']);
       });
+    });
+  });
+  describe('the whole way: accepted at the window, pulled by 县人社局’s own system, decided there, pushed back', () => {
+    const SUBMIT = `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id status department } }`;
+    const CHECK = `mutation($id: ID!) { checkApplication(id: $id, input: { accept: true, note: "材料齐全，予以受理" }) { id status department } }`;
+    const REVIEW = `mutation($input: EmploymentReviewInput!) { recordEmploymentReview(input: $input) { decisionId decisionRecordedAt decisionError } }`;
+    const CASE = `query($id: ID!) { application(id: $id) { status amountFen rejectionReason policyExplanation timeline { action actorRole actorDepartment }
+      employmentReview { conclusion employedHeadcount decisionId decisionRecordedAt decisionError } } }`;
+    const access = {
+      url: '',
+      token: (department: string) => graph.token({ role: 'DEPARTMENT_SYSTEM', department, region: department.slice(0, 6) }),
+    };
+    const ids: string[] = [];
+    let bureau: string;
+
+    /** An INSTANT application of 县人社局's policy XG-2026-014 (吸纳重点群体就业社保补贴), accepted at the hall window: IN_REVIEW at 360732-HRSS. */
+    async function acceptedApplication(creditCode: string): Promise<string> {
+      const enterprise = await graph.token({ role: 'ENTERPRISE', creditCode });
+      const submitted = await graph.query(
+        SUBMIT,
+        { input: { policyId: 'XG-2026-014', creditCode, data: {}, materials: [{ name: '吸纳重点群体就业社保补贴申报表', uploadId: `upl_${creditCode.toLowerCase()}` }] } },
+        enterprise,
+      );
+      expect(submitted.body.errors).toBeUndefined();
+      const hall = await graph.token({ role: 'WINDOW_CLERK', department: '360732-APPROVAL', region: '360732' });
+      const accepted = await graph.query(CHECK, { id: submitted.body.data.submitApplication.id }, hall);
+      expect(accepted.body.errors).toBeUndefined();
+      expect(accepted.body.data.checkApplication).toMatchObject({ status: 'IN_REVIEW', department: '360732-HRSS' });
+      return accepted.body.data.checkApplication.id;
+    }
+
+    beforeAll(async () => {
+      access.url = graph.gatewayUrl;
+      bureau = await graph.token({ role: 'APPROVAL_BUREAU', region: '360732' });
+      const { body } = await graph.query('{ enterprises(first: 12, filter: { regionCode: "360732" }) { nodes { creditCode } } }', {}, tokens.auditor);
+      for (const { creditCode } of body.data.enterprises.nodes.slice(8, 11)) ids.push(await acceptedApplication(creditCode));
+    });
+
+    test('the worker pulls the IN_REVIEW cases of its department once; the reviewer reads them joined with the platform’s application', async () => {
+      const [first, again] = [await graph.departmentSystem.sync(access), await graph.departmentSystem.sync(access)];
+      expect(first.map((r) => [r.department, r.pulled, r.recorded, r.interrupted])).toEqual([
+        ['360732-HRSS', 3, [], undefined],
+        ['360731-HRSS', 0, [], undefined],
+      ]);
+      // Reviews written above for cases the platform never dispatched are refused for good (NOT_FOUND), once.
+      expect(Object.values(first[0].refused)).toEqual(expect.arrayContaining(['NOT_FOUND']));
+      expect(Object.keys(first[0].refused)).toEqual(expect.arrayContaining([DEMO_CASE_IDS[0]]));
+      expect(again.map((r) => [r.pulled, r.refused])).toEqual([[0, {}], [0, {}]]);
+      const inbox = await graph.query(
+        `{ employmentCases(first: 100, filter: { reviewed: false }) { nodes { receiptNumber application { id receiptNumber status policyTitle } } } }`,
+        {},
+        tokens.hrssReviewer,
+      );
+      expect(inbox.body.errors).toBeUndefined();
+      // Cases written above for applications the platform never had: their application is null, the rest still answers.
+      const nodes = inbox.body.data.employmentCases.nodes;
+      expect(nodes.filter((n: any) => n.application === null).length).toBeGreaterThan(0);
+      const pulled = nodes.filter((n: any) => ids.includes(n.application?.id));
+      expect(pulled).toHaveLength(3);
+      for (const n of pulled) expect(n.application).toMatchObject({ receiptNumber: n.receiptNumber, status: 'IN_REVIEW', policyTitle: '吸纳重点群体就业社保补贴' });
+    });
+
+    test('a decision reaches the platform once, as 县人社局’s DEPARTMENT_SYSTEM; sent again after a lost answer it changes nothing', async () => {
+      const [id] = ids;
+      const reviewed = await graph.query(
+        REVIEW,
+        { input: { applicationId: id, employedHeadcount: 12, socialInsuranceMonths: 18, conclusion: 'QUALIFIED', amountFen: 300_000, payeeAccount: '6228480000000001', payeeBank: '江西兴国农村商业银行' } },
+        tokens.hrssReviewer,
+      );
+      expect(reviewed.body.errors).toBeUndefined();
+      const { decisionId } = reviewed.body.data.recordEmploymentReview;
+      const [report] = await graph.departmentSystem.sync(access);
+      expect(report).toMatchObject({ pulled: 0, recorded: [id], refused: {} });
+      const decided = (await graph.query(CASE, { id }, bureau)).body;
+      expect(decided.errors).toBeUndefined();
+      expect(decided.data.application).toMatchObject({ amountFen: 300_000, employmentReview: { conclusion: 'QUALIFIED', employedHeadcount: 12, decisionId, decisionRecordedAt: expect.any(String), decisionError: null } });
+      expect(decided.data.application.status).not.toBe('IN_REVIEW');
+      const approvals = decided.data.application.timeline.filter((s: any) => s.action === 'approve');
+      expect(approvals).toEqual([{ action: 'approve', actorRole: 'DEPARTMENT_SYSTEM', actorDepartment: '360732-HRSS' }]);
+
+      // The platform's answer was lost (a crash between the push and the note of it): the next run sends it again.
+      graph.departmentSystem.store.db.prepare('UPDATE employment_review SET decision_recorded_at = NULL WHERE application_id = ?').run(id);
+      const [resent] = await graph.departmentSystem.sync(access);
+      expect(resent).toMatchObject({ recorded: [id], refused: {} });
+      const after = (await graph.query(CASE, { id }, bureau)).body.data.application;
+      expect(after.timeline).toEqual(decided.data.application.timeline);
+      expect(after.status).toBe(decided.data.application.status);
+      // Nothing left to push.
+      expect((await graph.departmentSystem.sync(access))[0].recorded).toEqual([]);
+    });
+
+    test('a rejection carries its reason and the policy’s explanation to the enterprise', async () => {
+      const id = ids[1];
+      await graph.query(
+        REVIEW,
+        { input: { applicationId: id, employedHeadcount: 2, socialInsuranceMonths: 3, conclusion: 'NOT_QUALIFIED', reason: '新吸纳人员社保缴纳不足6个月', policyExplanation: '《兴国县稳就业促创业若干政策措施》第五条：按月足额缴纳社会保险满6个月方可申领' } },
+        tokens.hrssReviewer,
+      );
+      expect((await graph.departmentSystem.sync(access))[0]).toMatchObject({ recorded: [id] });
+      const { body } = await graph.query(CASE, { id }, bureau);
+      expect(body.data.application).toMatchObject({ status: 'REJECTED', rejectionReason: '新吸纳人员社保缴纳不足6个月', policyExplanation: expect.stringContaining('第五条') });
+    });
+
+    test('a case decided meanwhile by someone else: the platform refuses the second decision for good, the reviewer sees why', async () => {
+      const id = ids[2];
+      // 县人社局's reviewer decided in the platform directly, with an idempotency key of their own.
+      const direct = await graph.query(
+        'mutation($input: DepartmentDecisionInput!) { recordDepartmentDecision(input: $input) { status } }',
+        { input: { applicationId: id, decisionId: 'manual-0001', outcome: 'REJECTED', reason: '材料不实', policyExplanation: '第七条：提供虚假材料的不予兑现' } },
+        tokens.hrssReviewer,
+      );
+      expect(direct.body.errors).toBeUndefined();
+      const reviewed = await graph.query(
+        REVIEW,
+        { input: { applicationId: id, employedHeadcount: 30, socialInsuranceMonths: 24, conclusion: 'QUALIFIED', amountFen: 500_000, payeeAccount: '6228480000000002', payeeBank: '江西兴国农村商业银行' } },
+        tokens.hrssReviewer,
+      );
+      expect(reviewed.body.errors).toBeUndefined();
+      const [report] = await graph.departmentSystem.sync(access);
+      expect(report).toMatchObject({ recorded: [], refused: { [id]: 'WRONG_STATE' } });
+      // Not retried by itself; the review says why.
+      expect((await graph.departmentSystem.sync(access))[0].refused).toEqual({});
+      const { body } = await graph.query(CASE, { id }, bureau);
+      expect(body.data.application.status).toBe('REJECTED');
+      expect(body.data.application.employmentReview).toMatchObject({ decisionRecordedAt: null, decisionError: expect.stringMatching(/^WRONG_STATE: /) });
+    });
+
+    test('with real cases pulled and decided, 县人社局’s system still passes the conformance test', async () => {
+      const report = await runConformance({ url: graph.departmentSystem.url, name: 'hrss', privateKey: TEST_KEYS.gatewayPrivateKey, known: ids });
+      expect(failed(report)).toEqual([]);
     });
   });
 });
