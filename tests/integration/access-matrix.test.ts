@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { makeCreditCode } from '../../platform/credit-code';
 import { PolicyMessage } from '../../subgraphs/policies/push';
+import { Application } from '../../subgraphs/applications/application.entity';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { describeDb } from '../support/db';
 import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
@@ -15,8 +16,9 @@ import { postGraphql, startTestGraph, type TestGraph } from '../support/graph';
  *   clear  — the field group unmasked  masked — masked (`masked: true`)
  *   input  — BAD_USER_INPUT (a rule on what was sent, e.g. registering into another region)
  *   absent — NOT_FOUND (another enterprise's record named by its id: as if it did not exist)
+ *   state  — WRONG_STATE (allowed to act on the case, but not in the state it is in)
  */
-type Outcome = 'allow' | 'deny' | 'unauth' | 'clear' | 'masked' | 'input' | 'absent';
+type Outcome = 'allow' | 'deny' | 'unauth' | 'clear' | 'masked' | 'input' | 'absent' | 'state';
 
 const CALLERS = {
   public: null,
@@ -40,6 +42,8 @@ interface Fixture {
   target: string; // 兴国县 enterprise with a tax profile
   other: string; // 于都县 enterprise
   message: string; // a policy message (精准推送) to the target
+  application: string; // the target's application (INSTANT, in review at 360732-TAX)
+  receipt: string; // its receipt number
   registration(regionCode: string): Record<string, unknown>;
 }
 
@@ -373,6 +377,75 @@ export const ROWS: Row[] = [
     variables: (f) => ({ ids: [f.message] }),
     expect: { ...everyone('deny'), public: 'unauth', enterpriseSelf: 'allow', enterpriseOther: 'absent' },
   },
+  // ---- applications subgraph (tests/integration/applications.test.ts). The fixture case is the
+  // target's, owned by 360732-TAX, online, in review. Who sees a case: the enterprise its own, the
+  // owning department, the county's Approval Bureau and ADMIN, the auditor; a window only what it
+  // took (none here); FINANCE reads no cases. A case one may not see is NOT_FOUND (no oracle).
+  ...[
+    { name: 'application(id)', query: 'query($id: ID!) { application(id: $id) { id status timeline { action } } }', variables: (f: Fixture) => ({ id: f.application }) },
+    { name: 'applicationByReceipt', query: 'query($r: String!) { applicationByReceipt(receiptNumber: $r) { id } }', variables: (f: Fixture) => ({ r: f.receipt }) },
+  ].map(
+    (row): Row => ({
+      ...row,
+      expect: {
+        public: 'unauth',
+        enterpriseSelf: 'allow',
+        enterpriseOther: 'absent',
+        clerkCounty: 'absent',
+        clerkOtherCounty: 'absent',
+        reviewerCounty: 'allow',
+        samrSystem: 'absent',
+        taxSystem: 'allow',
+        approvalCounty: 'allow',
+        financeCounty: 'deny',
+        auditor: 'allow',
+        adminCity: 'allow',
+        adminCounty: 'allow',
+        adminOtherCounty: 'absent',
+      },
+    }),
+  ),
+  {
+    name: 'applications (each caller its own scope: an empty page, not a refusal)',
+    query: '{ applications(first: 5) { totalCount } }',
+    expect: { ...everyone('allow'), public: 'unauth', financeCounty: 'deny' },
+  },
+  {
+    name: 'Enterprise.applications',
+    query: 'query($cc: CreditCode!) { enterprise(creditCode: $cc) { applications { totalCount } } }',
+    variables: (f) => ({ cc: f.target }),
+    expect: readTarget({ financeCounty: 'deny' }),
+  },
+  {
+    name: 'submitApplication (the enterprise itself, or a window clerk of an intake department: the matrix clerk has none)',
+    query: 'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id channel } }',
+    variables: (f) => ({ input: { policyId: 'XG-2026-003', creditCode: f.target, materials: [{ name: '专精特新中小企业奖励申报表', uploadId: 'upl_matrix_0001' }] } }),
+    expect: { ...everyone('deny'), public: 'unauth', enterpriseSelf: 'allow' },
+  },
+  {
+    name: 'resubmitApplication (the enterprise or its window; the case is in review: state)',
+    query: 'mutation($id: ID!) { resubmitApplication(id: $id, input: { materials: [] }) { id } }',
+    variables: (f) => ({ id: f.application }),
+    expect: { ...everyone('deny'), public: 'unauth', enterpriseSelf: 'state', enterpriseOther: 'absent', clerkCounty: 'absent', clerkOtherCounty: 'absent' },
+  },
+  {
+    name: 'checkApplication (window clerk, Approval Bureau; the case is past the formal check: state)',
+    query: 'mutation($id: ID!) { checkApplication(id: $id, input: { accept: true }) { id } }',
+    variables: (f) => ({ id: f.application }),
+    expect: { ...everyone('deny'), public: 'unauth', clerkCounty: 'absent', clerkOtherCounty: 'absent', approvalCounty: 'state' },
+  },
+  {
+    name: 'recordDepartmentDecision (the owning department; a rejection without explanation: input)',
+    query: 'mutation($id: ID!) { recordDepartmentDecision(input: { applicationId: $id, decisionId: "matrix-0001", outcome: REJECTED, reason: "矩阵" }) { id } }',
+    variables: (f) => ({ id: f.application }),
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'input', taxSystem: 'input', samrSystem: 'absent' },
+  },
+  {
+    name: 'recordDepartmentProgress (the owning department; an INSTANT case has no evaluation: state)',
+    query: 'mutation($id: ID!) { recordDepartmentProgress(input: { applicationId: $id, progressId: "matrix-0001", kind: "SITE_SURVEY", note: "矩阵" }) { id } }',
+    variables: (f) => ({ id: f.application }),
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'state', taxSystem: 'state', samrSystem: 'absent' },
+  },
   {
     name: 'signOffPolicy (县发改委, 县财政局, 县行政审批局 of the region)',
     query: 'mutation { signOffPolicy(id: "XG-2026-033", decision: APPROVED) { id } }',
@@ -398,6 +471,7 @@ function outcomeOf(body: { data?: any; errors?: any[] }, row: Row): Outcome | st
   if (code === 'FORBIDDEN') return 'deny';
   if (code === 'BAD_USER_INPUT') return 'input';
   if (code === 'NOT_FOUND') return 'absent';
+  if (code === 'WRONG_STATE') return 'state';
   if (code) return `error ${code}: ${errors![0].message}`;
   return row.classify ? row.classify(body.data) : 'allow';
 }
@@ -420,11 +494,21 @@ describeDb('role × operation matrix, through the gateway', () => {
       id: randomUUID(), creditCode: target, policyId: 'XG-2026-004', version: 1, kind: 'PUBLISHED', title: '新政策推送：矩阵', body: '矩阵测试', amountFen: null, createdAt: new Date(), readAt: null,
     });
     await graph.subgraphs.policies.db.orm.em.fork().insert(PolicyMessage, message);
+    // An application of the target, in review at the county tax bureau (a department the matrix has callers of).
+    const at = new Date();
+    const application = Object.assign(new Application(), {
+      id: randomUUID(), receiptNumber: '360732-20260101-990001', policyId: 'XG-2026-006', policyVersion: 1, policyTitle: '矩阵', mode: 'INSTANT', department: '360732-TAX',
+      regionCode: '360732', creditCode: target, enterpriseName: '矩阵', channel: 'ONLINE', intakeDepartment: null, status: 'IN_REVIEW', period: '2026-01-01',
+      data: {}, reviewDays: 5, stepCount: 0, stateEnteredAt: at, submittedAt: at, updatedAt: at,
+    });
+    await graph.subgraphs.applications.db.orm.em.fork().insert(Application, application);
     let serial = 0;
     fixture = {
       target,
       other,
       message: message.id,
+      application: application.id,
+      receipt: application.receiptNumber,
       registration(regionCode) {
         serial++;
         const body = `MX${String(serial).padStart(6, '0')}`;

@@ -301,6 +301,21 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
     expect(twice.errors![0].message).toContain('受理回执编号 360732-20260929-');
   });
 
+  test('two submissions racing for the same policy period: one case, the other ALREADY_EXISTS; the same decision pushed twice at once: one step', async () => {
+    const input = { policyId: 'XG-2026-007', creditCode: D, materials: [upload('电子商务发展奖励申报表')] };
+    const bodies = await Promise.all([as(enterprise(D), SUBMIT, { input }), as(enterprise(D), SUBMIT, { input })]);
+    expect(bodies.map(code).sort()).toEqual(['ALREADY_EXISTS', undefined]);
+    expect(await rows().count(Application, { policyId: 'XG-2026-007', creditCode: D })).toBe(1);
+    const id = bodies.find((b) => !b.errors)!.data.submitApplication.id;
+    await ok(HALL, CHECK, { id, input: { accept: true } });
+    const decision = { applicationId: id, decisionId: 'commerce-2026-0001', outcome: 'APPROVED', amountFen: 1_000_000, payeeAccount: '6228480000009999' };
+    const COMMERCE_SYSTEM = { role: 'DEPARTMENT_SYSTEM', department: '360732-COMMERCE', region: '360732' };
+    const pushed = await Promise.all([as(COMMERCE_SYSTEM, DECIDE, { input: decision }), as(COMMERCE_SYSTEM, DECIDE, { input: decision })]);
+    expect(pushed.map((b) => b.errors)).toEqual([undefined, undefined]);
+    expect(await rows().count(ApplicationStep, { application: id, action: 'approve' })).toBe(1);
+    expect((await events('application.approved')).filter((e) => e.payload.applicationId === id)).toHaveLength(1);
+  });
+
   test('receipt numbers are consecutive per region and day', async () => {
     const numbers = (await rows().find(Application, { regionCode: '360732' }, { orderBy: { receiptNumber: 'asc' } })).map((a) => a.receiptNumber);
     expect(numbers).toEqual(numbers.map((_, i) => `360732-20260929-${String(i + 1).padStart(6, '0')}`));
@@ -308,7 +323,7 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
 
   test('scoping: an enterprise sees only its own cases, a department only its own, a window what it took', async () => {
     const all = (await ok({ role: 'AUDITOR' }, LIST)).applications;
-    expect(all.totalCount).toBe(5);
+    expect(all.totalCount).toBe(6);
     const ofA = (await ok(enterprise(A), LIST)).applications.nodes;
     expect(ofA.map((n: any) => n.creditCode)).toEqual([A]);
     // Asking for another enterprise's cases finds nothing; naming one of them is NOT_FOUND.
@@ -319,14 +334,14 @@ describeDb(`applications: intake, formal check, department result (${testDriver}
     const miit = (await ok(MIIT_SYSTEM, LIST, { f: { department: '360732-MIIT' } })).applications.nodes;
     expect(new Set(miit.map((n: any) => n.department))).toEqual(new Set(['360732-MIIT']));
     expect(miit).toHaveLength(3);
-    expect((await ok(COMMERCE_REVIEWER, LIST)).applications.nodes.map((n: any) => n.department)).toEqual(['360732-COMMERCE']);
+    expect((await ok(COMMERCE_REVIEWER, LIST)).applications.nodes.map((n: any) => n.department)).toEqual(['360732-COMMERCE', '360732-COMMERCE']);
     expect((await ok(COMMERCE_REVIEWER, LIST, { f: { department: '360732-MIIT' } })).applications.totalCount).toBe(0);
     expect(code(await as(COMMERCE_REVIEWER, ONE, { id: instantId }))).toBe('NOT_FOUND');
     // The hall window: what it took, plus online cases of its county awaiting the formal check; not those it accepted online.
     expect((await ok(HALL, LIST)).applications.nodes.map((n: any) => n.id).sort()).toEqual([commitmentId, pendingOnline].sort());
     expect(code(await as(HALL, ONE, { id: instantId }))).toBe('NOT_FOUND');
     // The Approval Bureau: its county; another county's sees nothing.
-    expect((await ok(BUREAU, LIST)).applications.totalCount).toBe(5);
+    expect((await ok(BUREAU, LIST)).applications.totalCount).toBe(6);
     expect((await ok(YUDU_BUREAU, LIST)).applications.totalCount).toBe(0);
     expect(code(await as({ role: 'FINANCE', region: '360732' }, LIST))).toBe('FORBIDDEN');
     // Enterprise.applications: the same scope under the enterprise.

@@ -4,6 +4,7 @@ import { buildSchema } from 'graphql';
 import { creditCodeCheckChar } from '../../platform/credit-code';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { PolicyMessage } from '../../subgraphs/policies/push';
+import { Application } from '../../subgraphs/applications/application.entity';
 import { describeDb, testDriver } from '../support/db';
 import { eventually } from '../support/events';
 import { startTestGraph, type TestGraph } from '../support/graph';
@@ -60,6 +61,21 @@ const createPolicy = 'mutation($input: CreatePolicyInput!) { createPolicyDraft(i
 const updatePolicy = 'mutation($id: String!, $g: PolicyGuideInput!) { updatePolicyDraft(id: $id, guide: $g) { id } }';
 const policyStep = (mutation: string, id: string, args = '') => ({ query: `mutation { ${mutation}(id: "${id}"${args}) { id } }` });
 
+// Applications: two cases of the registered enterprise put in the applications database by the
+// test (a COMMITMENT case awaiting the formal check, one returned for correction); submit makes its own.
+const inReview = 'a1c2e3f4-0000-4000-8000-000000000001';
+const returned = 'a1c2e3f4-0000-4000-8000-000000000002';
+const self = () => ({ role: 'ENTERPRISE', creditCode: registration.creditCode });
+const otherEnterprise = { role: 'ENTERPRISE', creditCode: '91360732300673434K' };
+const submit = 'mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }';
+const submission = { policyId: 'XG-2026-003', creditCode: registration.creditCode, materials: [{ name: '专精特新中小企业奖励申报表', uploadId: 'upl_coverage_0001' }] };
+const check = (id: string) => ({ query: `mutation { checkApplication(id: "${id}", input: { accept: true }) { id } }` });
+const resubmit = (id: string) => ({ query: `mutation { resubmitApplication(id: "${id}", input: { materials: [] }) { id } }` });
+const progress = (id: string) => ({ query: `mutation { recordDepartmentProgress(input: { applicationId: "${id}", progressId: "coverage-0001", kind: "SITE_SURVEY", note: "现场核查" }) { id } }` });
+const decide = (id: string, explanation: string) => ({
+  query: `mutation { recordDepartmentDecision(input: { applicationId: "${id}", decisionId: "coverage-0001", outcome: REJECTED, reason: "审计覆盖", policyExplanation: "${explanation}" }) { id } }`,
+});
+
 // Rows run in this order: signAuditCheckpoint needs entries the others appended.
 const ROWS: Record<string, Row> = {
   registerEnterprise: {
@@ -110,6 +126,14 @@ const ROWS: Record<string, Row> = {
     // Another enterprise: the message is not its own (NOT_FOUND), nothing changes.
     refused: { caller: { role: 'ENTERPRISE', creditCode: '91360732300673434K' }, query: markRead, variables: { ids: [messageId] } },
   },
+  submitApplication: {
+    ok: { caller: self(), query: submit, variables: { input: submission } },
+    refused: { caller: otherEnterprise, query: submit, variables: { input: submission } },
+  },
+  checkApplication: { ok: { caller: approval, ...check(inReview) }, refused: { caller: commerce, ...check(inReview) } },
+  resubmitApplication: { ok: { caller: self(), ...resubmit(returned) }, refused: { caller: otherEnterprise, ...resubmit(returned) } },
+  recordDepartmentProgress: { ok: { caller: miit, ...progress(inReview) }, refused: { caller: commerce, ...progress(inReview) } },
+  recordDepartmentDecision: { ok: { caller: miit, ...decide(inReview, '依据第五条') }, refused: { caller: miit, ...decide(inReview, ' ') } },
   signAuditCheckpoint: {
     ok: { caller: { role: 'ADMIN', region: '360732' }, query: 'mutation { signAuditCheckpoint { seq } }' },
     refused: { caller: { role: 'AUDITOR' }, query: 'mutation { signAuditCheckpoint { seq } }' },
@@ -133,6 +157,14 @@ describeDb(`every mutation lands in the audit store; a refused one does not (${t
       id: messageId, creditCode: registration.creditCode, policyId: 'XG-2026-004', version: 1, kind: 'PUBLISHED', title: '新政策推送：审计覆盖', body: '审计覆盖测试', amountFen: 100_000, createdAt: new Date(), readAt: null,
     });
     await graph.subgraphs.policies.db.orm.em.fork().insert(PolicyMessage, message);
+    const at = new Date();
+    const applicationOf = (id: string, status: string, policyId: string, receiptNumber: string) =>
+      Object.assign(new Application(), {
+        id, receiptNumber, policyId, policyVersion: 1, policyTitle: '审计覆盖', mode: 'COMMITMENT', department: '360732-MIIT', regionCode: '360732', creditCode: registration.creditCode,
+        enterpriseName: registration.name, channel: 'ONLINE', intakeDepartment: null, status, period: '2026-01-01', data: {}, reviewDays: 15, stepCount: 0, stateEnteredAt: at, submittedAt: at, updatedAt: at,
+      });
+    await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(inReview, 'SUBMITTED', 'XG-2026-004', '360732-20260101-990001'));
+    await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(returned, 'RETURNED', 'XG-2026-012', '360732-20260101-990002'));
   });
   afterAll(() => graph?.stop());
 
