@@ -180,6 +180,33 @@ describeDb('department systems: the contract, the conformance test, 县人社局
       }
     });
 
+    test('verifies with the gateway’s JWKS as well as with its key; an oversized or malformed body is refused with a code', async () => {
+      const own = await startDepartmentSystem({
+        port: 0,
+        databasePath: join(dir, 'jwks.sqlite'),
+        gatewayJwksUrl: graph.gatewayUrl.replace('/graphql', '/.well-known/jwks.json'),
+        maxBodyBytes: 2_000,
+        log: () => undefined,
+      });
+      try {
+        const signed = { [IDENTITY_HEADER]: await graph.signIdentity({ role: 'AUDITOR' }, 'hrss') };
+        const service = await postGraphql(own.url, { query: '{ _service { sdl } }' }, signed);
+        expect(service.status).toBe(200);
+        expect(service.body.data._service.sdl).toContain('employmentReview');
+        const otherKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+        const { createIdentitySigner } = await import('../../platform/identity');
+        const forged = await (await createIdentitySigner(otherKey)).sign({ role: 'AUDITOR' }, 'hrss');
+        expect((await postGraphql(own.url, { query: '{ __typename }' }, { [IDENTITY_HEADER]: forged })).status).toBe(401);
+        const big = await postGraphql(own.url, { query: `{ __typename } # ${'x'.repeat(3_000)}` }, signed);
+        expect(big).toMatchObject({ status: 413, body: { errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] } });
+        const broken = await fetch(own.url, { method: 'POST', headers: { 'content-type': 'application/json', ...signed }, body: '{"query": ' });
+        expect(broken.status).toBe(400);
+        expect(((await broken.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
+      } finally {
+        await own.stop();
+      }
+    });
+
     describe('its inbox and reviews through the gateway', () => {
       const own = [codeOf(1), codeOf(2), codeOf(3)];
       let cases: CaseRow[];
