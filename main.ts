@@ -14,6 +14,9 @@ import type { ServicesHolder } from './subgraphs/kit/services';
  * Pieces are loaded on demand: the gateway process never loads subgraph code, the ORM or a driver.
  */
 
+/** How often `npm start` lets 县人社局's system pull its cases and push its decisions. */
+const HRSS_SYNC_INTERVAL_MS = 15_000;
+
 /** What a running piece needs to stop: drain gracefully, or (past the deadline) cut everything. */
 interface Piece {
   kind?: 'gateway' | 'events' | 'subgraph';
@@ -128,6 +131,26 @@ async function main(): Promise<void> {
     return running.url;
   };
 
+  /** The external department system of the demo (examples/department-system): its own SQLite file, the gateway's public key. */
+  const startDepartmentSystem = async () => {
+    const { startDepartmentSystem: start } = await import('./examples/department-system');
+    const { join } = await import('node:path');
+    const hrssLog = createLogger(config.logLevel, { service: 'hrss' });
+    const system = await start({
+      port: config.hrssPort,
+      host: config.host,
+      databasePath: join(config.dataDir, 'hrss.sqlite'),
+      gatewayPublicKey: config.gatewayIdentity.publicKey,
+      gatewayJwksUrl: config.gatewayIdentity.jwksUrl,
+      log: (level, message, fields) => hrssLog[level](message, fields),
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new StartupError('HRSS_PORT', `${config.hrssPort} is already in use (or set SUBGRAPH_HRSS_URL to the department's own system)`) : error;
+    });
+    pieces.push({ kind: 'subgraph', drain: () => system.stop(), force: () => undefined });
+    log.info('department system listening', { subgraph: 'hrss', url: system.url });
+    return system;
+  };
+
   // serviceUrls override the supergraph's routing URLs (SUBGRAPH_<NAME>_URL, or the subgraphs started here).
   const startGateway = async (cfg: Config, serviceUrls: Record<string, string>) => {
     const { createGateway } = await import('./gateway');
@@ -154,12 +177,24 @@ async function main(): Promise<void> {
     for (const definition of subgraphs) {
       serviceUrls[definition.name] = await startSubgraph(definition.name, subgraphPort(config.subgraphPortBase, definition.name), portSetting);
     }
+    // 县人社局's own system (examples/department-system, not the kit) is in the supergraph too, and the
+    // gateway is ready only with every subgraph: run it here, unless SUBGRAPH_HRSS_URL names the department's host.
+    const hrss = config.subgraphUrls.hrss ? undefined : await startDepartmentSystem();
+    if (hrss) serviceUrls.hrss = hrss.url;
     const running = await startGateway(config, serviceUrls);
     // After the gateway: the consumers and jobs call it.
     await startSubgraphEvents(running.url);
+    if (hrss && !config.production && config.jwt.secret) {
+      // Its worker pulls the cases dispatched to 县人社局 and pushes its decisions back, as the office's
+      // DEPARTMENT_SYSTEM (a dev token; the department's own deployment holds a real one).
+      const jwt = config.jwt;
+      const token = (department: string) =>
+        import('./gateway/auth').then(({ signDevToken }) => signDevToken(jwt, { role: 'DEPARTMENT_SYSTEM', department, region: department.slice(0, 6), sub: 'service:hrss' }, '10m'));
+      hrss.startSync({ url: running.url, token, timeoutMs: config.graph.timeoutMs }, HRSS_SYNC_INTERVAL_MS);
+    }
     const shown = running.url.replace('127.0.0.1', 'localhost');
     process.stdout.write(
-      `\n  亲清赣商 qinqing-hub is up: ${subgraphs.length} subgraphs + gateway\n` +
+      `\n  亲清赣商 qinqing-hub is up: ${subgraphs.length} subgraphs${hrss ? ' + 县人社局 hrss (examples/department-system)' : ''} + gateway\n` +
         `  GraphQL endpoint and IDE:  ${shown}\n` +
         `  A token to paste in the IDE's Headers: npm run token -- --role APPROVAL_BUREAU --region 360732\n` +
         `  Data: ${config.databaseUrl ? 'PostgreSQL' : `SQLite under ${config.dataDir}/`}${config.demoData ? ' (demo data)' : ''}\n\n`,

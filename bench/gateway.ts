@@ -766,6 +766,19 @@ async function startSubgraphs(run: {
     }),
   );
 
+  // 县人社局's own system (examples/department-system) is in the supergraph too, and a gateway is
+  // ready only with every subgraph. No bench query reaches it, so it is not among the measured processes.
+  const hrssPort = await freePort();
+  const hrss = startNode('subgraph hrss (examples/department-system)', [join(DIST, 'examples', 'department-system', 'main.js')], {
+    HOST: '127.0.0.1',
+    PORT: String(hrssPort),
+    HRSS_DATABASE: join(dataDir, 'hrss.sqlite'),
+    GATEWAY_PUBLIC_KEY: keys.gatewayPublicKey,
+  });
+  children.push(hrss);
+  subgraphUrls.hrss = `http://127.0.0.1:${hrssPort}/graphql`;
+  await waitReady(hrss, () => ok(`http://127.0.0.1:${hrssPort}/ready`), readyTimeoutMs);
+
   // Every gateway reads the same supergraph: the committed one, routed to these subgraph processes.
   const supergraphPath = join(dataDir, 'supergraph.graphql');
   writeFileSync(

@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   PORT: port.default(4000),
   /** Subgraph i (in registry order) listens on SUBGRAPH_PORT_BASE + i when run in one process. */
   SUBGRAPH_PORT_BASE: port.optional(),
+  /** 县人社局's own system (examples/department-system), which `npm start` runs beside ours: SUBGRAPH_PORT_BASE + 19 (4020). */
+  HRSS_PORT: port.optional(),
   DATA_DIR: z.string().min(1).default('data'),
   DATABASE_URL: z
     .string()
@@ -223,6 +225,8 @@ export interface Config {
   host: string;
   port: number;
   subgraphPortBase: number;
+  /** Where `npm start` runs the external department system `hrss` (examples/department-system) unless SUBGRAPH_HRSS_URL points elsewhere. */
+  hrssPort: number;
   /** `SUBGRAPH_<NAME>_URL` overrides, for pieces deployed apart. */
   subgraphUrls: Record<string, string>;
   /** `SUBGRAPH_<NAME>_TIMEOUT_MS` overrides of `subgraphTimeoutMs` for one subgraph. */
@@ -394,6 +398,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
     host: e.HOST,
     port: e.PORT,
     subgraphPortBase: e.SUBGRAPH_PORT_BASE ?? (e.PORT === 0 ? 0 : e.PORT + 1),
+    // Base + 19: the routing_url of schema/supergraph.yaml (4020) with the default ports, clear of ours (base + i).
+    hrssPort: e.HRSS_PORT ?? (() => {
+      const base = e.SUBGRAPH_PORT_BASE ?? (e.PORT === 0 ? 0 : e.PORT + 1);
+      return base === 0 ? 0 : base + 19;
+    })(),
     subgraphUrls,
     subgraphTimeouts,
     dataDir: e.DATA_DIR,

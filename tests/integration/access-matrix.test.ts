@@ -550,6 +550,16 @@ export const ROWS: Row[] = [
       auditor: 'allow',
     },
   },
+  // ---- hrss: 县人社局's own system (examples/department-system, not the kit). Its inbox is for its
+  // staff and its system (none among these callers: tests/integration/department-system.test.ts)
+  // and the auditor; a review is recorded by its reviewers only, decided before loading.
+  { name: 'employmentCases (县人社局’s staff and system, the auditor)', query: '{ employmentCases(first: 5) { totalCount } }', expect: { ...everyone('deny'), public: 'unauth', auditor: 'allow' } },
+  {
+    name: 'recordEmploymentReview (县人社局’s reviewers only)',
+    query: `mutation { recordEmploymentReview(input: { applicationId: "a0000000-0000-4000-8000-000000000000", employedHeadcount: 10, socialInsuranceMonths: 12,
+      conclusion: QUALIFIED, amountFen: 100000, payeeAccount: "6228480000000001", payeeBank: "江西兴国农村商业银行" }) { decisionId } }`,
+    expect: { ...everyone('deny'), public: 'unauth' },
+  },
 ];
 
 function outcomeOf(body: { data?: any; errors?: any[] }, row: Row): Outcome | string {

@@ -151,7 +151,7 @@ describeDb('the joint audit, through the gateway', () => {
     // at a server that accepts and never answers (cut by a short SUBGRAPH_ECOLOGY_TIMEOUT_MS).
     const viaEcologyAt = async (ecologyUrl: string) => {
       const gateway = await createGateway(testConfig({ SUPERGRAPH_PATH: graph.supergraphPath, SUBGRAPH_ECOLOGY_TIMEOUT_MS: '300' }), {
-        serviceUrls: { ...Object.fromEntries(Object.entries(graph.subgraphs).map(([name, s]) => [name, s.http.url])), ecology: ecologyUrl },
+        serviceUrls: { ...graph.serviceUrls, ecology: ecologyUrl },
       });
       const http = await gateway.listen(0, '127.0.0.1');
       try {

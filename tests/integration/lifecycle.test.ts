@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDepartmentSystem, type RunningDepartmentSystem } from '../../examples/department-system';
 import { createGateway } from '../../gateway';
 import { createSubgraphServer } from '../../subgraphs/kit/server';
 import { dropDatabase, DEFAULT_TEST_DATABASE_URL } from '../../subgraphs/kit/pg-admin';
@@ -8,6 +12,13 @@ import { testConfig } from '../support/graph';
 /** Readiness and stopping, in process, over real databases (the process-level tests are in process.test.ts). */
 describeDb(`readiness and stopping (${testDriver})`, () => {
   const config = testConfig();
+  // 县人社局's own system is in the supergraph too: the gateway is ready only with it.
+  let hrss: RunningDepartmentSystem;
+  beforeAll(async () => {
+    hrss = await startDepartmentSystem({ port: 0, databasePath: join(mkdtempSync(join(tmpdir(), 'qinqing-hrss-')), 'hrss.sqlite'), gatewayPublicKey: config.gatewayIdentity.publicKey, log: () => undefined });
+  });
+  afterAll(() => hrss?.stop());
+  const urlsOf = (started: { name: string; http: { url: string } }[]) => ({ ...Object.fromEntries(started.map((s) => [s.name, s.http.url])), hrss: hrss.url });
 
   async function startSubgraphs() {
     const started = [];
@@ -30,7 +41,7 @@ describeDb(`readiness and stopping (${testDriver})`, () => {
 
   test('with its database gone, a subgraph and the gateway say not ready and name it', async () => {
     const started = await startSubgraphs();
-    const gateway = await createGateway(config, { serviceUrls: Object.fromEntries(started.map((s) => [s.name, s.http.url])) });
+    const gateway = await createGateway(config, { serviceUrls: urlsOf(started) });
     const gatewayHttp = await gateway.listen(0, '127.0.0.1');
     const ready = (url: string) => fetch(url.replace('/graphql', '/ready')).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     try {
@@ -55,7 +66,7 @@ describeDb(`readiness and stopping (${testDriver})`, () => {
 
   test('stopping: readiness turns 503 at once, the port is released, a second stop() resolves', async () => {
     const started = await startSubgraphs();
-    const gateway = await createGateway(config, { serviceUrls: Object.fromEntries(started.map((s) => [s.name, s.http.url])) });
+    const gateway = await createGateway(config, { serviceUrls: urlsOf(started) });
     const http = await gateway.listen(0, '127.0.0.1');
     try {
       expect((await gateway.readiness()).ready).toBe(true);

@@ -159,7 +159,7 @@ describeDb('query limits through the gateway and at the subgraphs', () => {
     beforeAll(async () => {
       production = await createGateway(
         { ...graph.config, production: true, persistedQueries: false, queryCacheMaxBytes: ceiling },
-        { serviceUrls: Object.fromEntries(Object.entries(graph.subgraphs).map(([name, s]) => [name, s.http.url])) },
+        { serviceUrls: graph.serviceUrls },
       );
       url = (await production.listen(0, '127.0.0.1')).url;
     });

@@ -13,8 +13,10 @@ import { postGraphql, startTestGraph, TEST_KEYS, type TestGraph } from '../suppo
 import { killIfRunning, spawnMain, type MainProcess } from '../support/spawn';
 
 /** `SUBGRAPH_<NAME>_URL` for every subgraph of the registry (the gateway waits for all of them). */
+/** Every subgraph of the supergraph: ours and 县人社局's own (examples/department-system). */
+const graphSubgraphs = [...subgraphs.map((s) => s.name), 'hrss'];
 const subgraphUrls = (url: (name: string) => string) =>
-  Object.fromEntries(subgraphs.map((s) => [`SUBGRAPH_${s.name.toUpperCase().replace(/-/g, '_')}_URL`, url(s.name)]));
+  Object.fromEntries(graphSubgraphs.map((name) => [`SUBGRAPH_${name.toUpperCase().replace(/-/g, '_')}_URL`, url(name)]));
 
 /**
  * The real entrypoint as a child process: signals, exit codes, start-up failures, the gateway
@@ -221,14 +223,14 @@ describeDb('`npm start -- gateway` in front of subgraphs deployed apart', () => 
     main = spawnMain(['gateway'], {
       PORT: '0',
       SUPERGRAPH_PATH: graph.supergraphPath,
-      ...subgraphUrls((name) => graph.subgraphs[name].http.url),
+      ...subgraphUrls((name) => graph.serviceUrls[name]),
       // The keys the test graph's subgraphs and tokens were made with: one deployment.
       GATEWAY_PRIVATE_KEY: TEST_KEYS.gatewayPrivateKey,
       JWT_SECRET: TEST_KEYS.jwtSecret,
     });
     const [, url] = await main.waitForOutput(LISTENING);
     const ready = await fetch(url.replace('/graphql', '/ready'));
-    expect(await ready.json()).toMatchObject({ status: 'ready', subgraphs: Object.fromEntries(subgraphs.map((s) => [s.name, 'ok'])) });
+    expect(await ready.json()).toMatchObject({ status: 'ready', subgraphs: Object.fromEntries(graphSubgraphs.map((name) => [name, 'ok'])) });
 
     const auditor = await graph.token({ role: 'AUDITOR' });
     const { status, body } = await postGraphql(

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMPOSITION_VERSION, runPipeline, SUPERGRAPH_FILE } from '../../scripts/schema-pipeline';
@@ -34,6 +34,10 @@ describeDb('an external subgraph joins the running gateway', () => {
   async function composeWithCredit(): Promise<string> {
     mkdirSync(join(schemaDir, 'subgraphs'));
     copyFileSync(RATING_SDL_PATH, join(schemaDir, 'subgraphs', 'rating.graphql'));
+    // The external subgraphs already in the graph keep their committed SDL (县人社局's hrss).
+    for (const file of readdirSync(join(SCHEMA_DIR, 'subgraphs')).filter((f) => !subgraphs.some((s) => `${s.name}.graphql` === f))) {
+      copyFileSync(join(SCHEMA_DIR, 'subgraphs', file), join(schemaDir, 'subgraphs', file));
+    }
     const yaml = readFileSync(join(SCHEMA_DIR, 'supergraph.yaml'), 'utf8');
     expect(yaml).toContain(`federation_version: =${COMPOSITION_VERSION}`);
     writeFileSync(
@@ -96,6 +100,6 @@ describeDb('an external subgraph joins the running gateway', () => {
 
     // Readiness follows the supergraph being served: the newcomer is checked too.
     const ready = await graph.gateway.readiness();
-    expect(ready.subgraphs).toEqual({ ...Object.fromEntries(subgraphs.map((s) => [s.name, 'ok'])), rating: 'ok' });
+    expect(ready.subgraphs).toEqual({ ...Object.fromEntries(subgraphs.map((s) => [s.name, 'ok'])), hrss: 'ok', rating: 'ok' });
   });
 });

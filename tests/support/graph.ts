@@ -14,6 +14,7 @@ import { startEvents, type EventsRuntime } from '../../subgraphs/kit/events';
 import { graphClientFromConfig } from '../../subgraphs/kit/graph-client';
 import { servicesHolder, type Services } from '../../subgraphs/kit/services';
 import { openTestDatabase, sharedTestDatabase, type TestDatabase } from './db';
+import { startDepartmentSystem, type RunningDepartmentSystem } from '../../examples/department-system';
 
 export interface RunningSubgraph {
   server: SubgraphServer;
@@ -26,6 +27,10 @@ export interface TestGraph {
   gateway: Gateway;
   gatewayUrl: string;
   subgraphs: Record<string, RunningSubgraph>;
+  /** 县人社局's own system (examples/department-system, not the kit): the external subgraph `hrss` of schema/supergraph.yaml. */
+  departmentSystem: RunningDepartmentSystem;
+  /** Where the gateway calls every subgraph, ours and the external one (for a second gateway over the same subgraphs). */
+  serviceUrls: Record<string, string>;
   /** What the subgraphs' consumers and jobs get: the graph client for this graph's gateway (run a job with it). */
   services: Services;
   /** The event relays of every subgraph (in-process, or NATS with NATS_URL in `env`). */
@@ -106,8 +111,17 @@ export async function startTestGraph(
     const server = await createSubgraphServer(definition, db.orm, config, options.log?.(definition.name) ?? options.subgraphLog?.child({ service: definition.name }), requestServices);
     running[definition.name] = { server, db, http: await server.listen(0) };
   }
+  // The external department system is in the supergraph too: the gateway is ready only with it.
+  const departmentSystem = await startDepartmentSystem({
+    port: 0,
+    databasePath: join(dir, 'hrss.sqlite'),
+    gatewayPublicKey: config.gatewayIdentity.publicKey,
+    gatewayJwksUrl: config.gatewayIdentity.jwksUrl,
+    log: () => undefined,
+  });
+  const serviceUrls = { ...Object.fromEntries(subgraphs.map((s) => [s.name, running[s.name].http.url])), hrss: departmentSystem.url };
   const gateway = await createGateway(config, {
-    serviceUrls: Object.fromEntries(subgraphs.map((s) => [s.name, running[s.name].http.url])),
+    serviceUrls,
     supergraphPollMs: 100,
     log: options.log?.('gateway'),
   });
@@ -130,6 +144,8 @@ export async function startTestGraph(
     gateway,
     gatewayUrl: http.url,
     subgraphs: running,
+    departmentSystem,
+    serviceUrls,
     get events() {
       return events;
     },
@@ -161,6 +177,7 @@ export async function startTestGraph(
         await s.server.stop().catch(() => undefined);
         await s.db.close();
       }
+      await departmentSystem.stop();
       await database.drop();
     },
   };

@@ -24,6 +24,15 @@ function problemsOf(env: NodeJS.ProcessEnv, piece?: Piece): string[] {
 const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/qinqing', JWT_JWKS_URL: 'https://idp.example.gov.cn/.well-known/jwks.json' };
 
 describe('configuration', () => {
+  test('县人社局’s own system runs at base + 19 (4020, its routing_url), follows the ports given, or HRSS_PORT', () => {
+    const dataDir = newDataDir();
+    expect(loadConfig({ DATA_DIR: dataDir }).hrssPort).toBe(4020);
+    expect(loadConfig({ DATA_DIR: dataDir, PORT: '4490' }).hrssPort).toBe(4510);
+    expect(loadConfig({ DATA_DIR: dataDir, PORT: '0' }).hrssPort).toBe(0);
+    expect(loadConfig({ DATA_DIR: dataDir, HRSS_PORT: '5020' }).hrssPort).toBe(5020);
+    expect(problemsOf({ DATA_DIR: dataDir, HRSS_PORT: 'x' })).toEqual([expect.stringMatching(/^HRSS_PORT: /)]);
+  });
+
   test('development needs nothing: SQLite under data/, port 4000, dev keys generated once under DATA_DIR', () => {
     const dataDir = newDataDir();
     const config = loadConfig({ DATA_DIR: dataDir });

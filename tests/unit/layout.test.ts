@@ -46,6 +46,16 @@ describe('the layout tells the architecture', () => {
     expect(staticImports.filter((s) => s.includes('subgraphs'))).toEqual([]);
   });
 
+  test('县人社局’s own system (examples/department-system) imports nothing of ours: it stands for a department’s code, joined by SDL and URL only', () => {
+    const dir = 'examples/department-system';
+    const crossings = sourceFiles(join(root, dir)).flatMap((file) =>
+      relativeImports(file)
+        .filter((target) => !target.startsWith(`${dir}/`) && target !== dir)
+        .map((target) => `${relative(root, file)} → ${target}`),
+    );
+    expect(crossings).toEqual([]);
+  });
+
   test('no subgraph imports another subgraph’s code; the platform imports no subgraph code', () => {
     const dirsOf = (parent: string) => readdirSync(join(root, parent)).filter((name) => statSync(join(root, parent, name)).isDirectory()).map((name) => `${parent}/${name}`);
     // Our subgraphs: subgraphs/<name>, and the joint-audit sources subgraphs/sources/<name> on their kit.
