@@ -6,21 +6,10 @@
  *                           (unaccepted breaking changes are named, with the entry to accept them).
  * `npm run schema:publish`  (--publish) compose, then move schema/published/ forward.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { loadConfig } from '../platform/config';
 import { printSubgraphs, runPipeline, type Mode, type Output } from './schema-pipeline';
-
-// Runs both from dist/scripts (compiled) and scripts/ (ts-node/swc), so find the root by package.json.
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
+import { projectRoot } from './project-root';
 
 const out: Output = {
   info: (m) => console.log(m),

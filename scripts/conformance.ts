@@ -43,6 +43,7 @@ import { makeCreditCode, CREDIT_CODE_CHARSET } from '../platform/credit-code';
 import { DEV_GATEWAY_KEY_FILE, devKeyPath } from '../platform/dev-keys';
 import { createIdentitySigner, GATEWAY_ISSUER, IDENTITY_ALGORITHM, IDENTITY_HEADER, Roles, type Identity } from '../platform/identity';
 import { composeSupergraph, readSupergraphConfig, resolveSubgraphs, shortDiff, type ResolvedSubgraph } from './schema-pipeline';
+import { projectRoot } from './project-root';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 export interface CheckResult {
@@ -90,17 +91,6 @@ const SERVICE_QUERY = '{ _service { sdl } }';
 const FEDERATION_2_LINK = /@link\(\s*url:\s*"https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/;
 const STACK_LINE = /\n\s+at .+[:(]\d+:\d+\)?|\bat (?:async )?[\w$.<>]+ \([^)]*:\d+:\d+\)/;
 const SQL_TEXT = /\bSQLITE_[A-Z]+\b|\bsyntax error at or near\b|\b(?:select|update|delete)\b[^。]{1,200}\b(?:from|set|where)\b\s+["`\w]/i;
-
-/** This repository's root (scripts/ from source, dist/scripts/ compiled). */
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 const short = (value: unknown, max = 160) => {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));

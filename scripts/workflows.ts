@@ -6,12 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { workflowsDocument } from '../subgraphs/applications/workflow/diagram';
-
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
+import { projectRoot } from './project-root';
 
 const file = path.join(projectRoot(), 'docs', 'workflows.md');
 const text = workflowsDocument();

@@ -5,7 +5,7 @@ import { CreditCodeScalar } from '../../platform/credit-code';
 import { echo } from '../../platform/errors';
 import { FenScalar } from '../kit/money';
 import { PageArgs } from '../kit/pagination';
-import { BankAccountNumber, rule, SafeText, unsafeTextProblem } from '../kit/validation';
+import { BankAccountNumber, EachText, PolicyCode, rule, SafeText, unsafeTextProblem } from '../kit/validation';
 import { UPLOAD_ID_PATTERN } from './materials/lookup';
 import { PROGRESS_KINDS } from './workflow/requirements';
 import { ApplicationStatus, Channel } from './workflow/table';
@@ -54,18 +54,6 @@ export const NoteText = (label: string, max: number) =>
     const n = [...value].length;
     return n > max ? `${label}不超过${max}个字符，收到${n}个` : undefined;
   });
-const EachName = (label: string, max: number) =>
-  rule('eachName', (value) => {
-    for (const v of value as unknown[]) {
-      if (typeof v !== 'string') return `${label}应为文本`;
-      const unsafe = unsafeTextProblem(v);
-      if (unsafe) return `${label}${unsafe}`;
-      if (!v.trim() || [...v].length > max) return `${label}每项不能为空且不超过${max}个字符`;
-    }
-    return undefined;
-  });
-export const PolicyIdRule = () =>
-  rule('policyCode', (value) => (typeof value === 'string' && /^[A-Z]{2,6}-\d{4}-\d{3}$/.test(value) ? undefined : `政策编号应形如 XG-2026-001，收到“${echo(value)}”`));
 const IdempotencyKey = (label: string) =>
   rule('idempotencyKey', (value) => (typeof value === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(value) ? undefined : `${label}应为 8–64 位字母、数字、- 或 _，收到“${echo(value)}”`));
 const OneOf = (label: string, allowed: readonly string[]) =>
@@ -86,7 +74,7 @@ export class CommitmentInput {
 
 @InputType({ description: '提交申请。受理渠道由身份决定：企业为网上申报，窗口人员为所在窗口' })
 export class SubmitApplicationInput {
-  @Field({ description: '政策编号（按当前施行版本申报）' }) @PolicyIdRule() policyId!: string;
+  @Field({ description: '政策编号（按当前施行版本申报）' }) @PolicyCode() policyId!: string;
   @Field(() => CreditCodeScalar, { description: '申请企业；企业用户只能为本企业申请' }) creditCode!: string;
   @Field(() => GraphQLJSON, { nullable: true, description: `办事指南要求填报的内容（JSON 对象，不超过 ${DATA_LIMITS.bytes / 1024} KB、${DATA_LIMITS.depth} 层）` })
   @BoundedJson()
@@ -112,11 +100,11 @@ export class CheckApplicationInput {
   @Field({ description: 'true 受理；false 退回补正' }) accept!: boolean;
   @Field(() => [String], { defaultValue: [], description: '退回时窗口补充的缺件或问题（系统另行算出未提交的必备材料，合并为一份清单）' })
   @ArrayMaxSize(50)
-  @EachName('缺件事项', 200)
+  @EachText('缺件事项', 200)
   missing!: string[];
   @Field(() => [String], { defaultValue: [], description: '容缺受理：先受理、后补交的材料（须为政策版本允许容缺的）' })
   @ArrayMaxSize(50)
-  @EachName('容缺材料', 100)
+  @EachText('容缺材料', 100)
   tolerated!: string[];
   @Field(() => String, { nullable: true }) @NoteText('审查意见', 1000) note?: string | null;
 }
@@ -151,7 +139,7 @@ export class ApplicationFilter {
   @Field(() => ApplicationStatus, { nullable: true }) status?: ApplicationStatus;
   @Field(() => String, { nullable: true, description: '主管部门代码' }) @SafeText({ label: '部门代码', max: 20 }) department?: string;
   @Field(() => CreditCodeScalar, { nullable: true }) creditCode?: string;
-  @Field(() => String, { nullable: true }) @PolicyIdRule() policyId?: string;
+  @Field(() => String, { nullable: true }) @PolicyCode() policyId?: string;
   @Field(() => Channel, { nullable: true }) channel?: Channel;
 }
 

@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { GraphQLFormattedError } from 'graphql';
-import { AppError, ErrorCode, formatError } from '../../platform/errors';
+import { AppError, echo, ErrorCode, formatError } from '../../platform/errors';
 
 function uniqueViolation(error: unknown): UniqueConstraintViolationException | undefined {
   let current: unknown = error;
@@ -22,6 +22,13 @@ export function subgraphFormatError(
   error: unknown,
   next: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError = formatError,
 ): GraphQLFormattedError {
+  // @apollo/subgraph throws a plain Error for a representation whose __typename this subgraph does
+  // not have: the caller's mistake (a hand-made `_entities` call), not a fault of ours.
+  const unknownType = /^The _entities resolver tried to load an entity for type "(.*)", but no object or interface type/s.exec(formatted.message);
+  if (unknownType) {
+    const refused = new AppError(ErrorCode.BAD_USER_INPUT, `实体引用的类型“${echo(unknownType[1])}”不是本子图的实体`);
+    return { message: refused.message, locations: formatted.locations, path: formatted.path, extensions: refused.extensions };
+  }
   if (uniqueViolation(error)) {
     const refused = new AppError(ErrorCode.ALREADY_EXISTS, '要写入的记录已存在：统一社会信用代码、名称等唯一项已被使用（可能是同时提交了两次）');
     return { message: refused.message, locations: formatted.locations, path: formatted.path, extensions: refused.extensions };

@@ -151,3 +151,21 @@ export function CreditCodeInRegion(regionProperty: string) {
     return coded === region ? undefined : `统一社会信用代码第3–8位（${coded}）是登记机关所在地区，应与登记地区 ${region} 一致`;
   });
 }
+
+/** A list of short texts (material names, process steps …): each a safe, non-blank text of at most `max` characters. */
+export const EachText = (label: string, max: number) =>
+  rule('eachText', (value) => {
+    for (const v of value as unknown[]) {
+      if (typeof v !== 'string') return `${label}应为文本`;
+      const unsafe = unsafeTextProblem(v);
+      if (unsafe) return `${label}${unsafe}`;
+      if (!v.trim() || [...v].length > max) return `${label}每项不能为空且不超过${max}个字符`;
+    }
+    return undefined;
+  });
+
+/** A policy's number as the catalog gives it (XG-2026-001): the policies subgraph's key, referenced by the applications. */
+export const POLICY_CODE_PATTERN = /^[A-Z]{2,6}-\d{4}-\d{3}$/;
+export const PolicyCode = () =>
+  rule('policyCode', (value) => (typeof value === 'string' && POLICY_CODE_PATTERN.test(value) ? undefined : `政策编号应形如 XG-2026-001，收到“${echo(value)}”`));
+

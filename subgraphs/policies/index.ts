@@ -1,3 +1,4 @@
+import { POLICY_CODE_PATTERN } from '../kit/validation';
 import { parseCreditCode } from '../../platform/credit-code';
 import { echo, invalidInput } from '../../platform/errors';
 import { defineSubgraph, type Context } from '../kit/subgraph';
@@ -43,7 +44,7 @@ export const policiesSubgraph = defineSubgraph<PoliciesLoaders>({
     Policy: {
       async __resolveReference(reference: Record<string, unknown>, ctx: Context<unknown>) {
         const id = reference.id;
-        if (typeof id !== 'string' || !/^[A-Z]{2,6}-\d{4}-\d{3}$/.test(id)) throw invalidInput([{ field: 'id', message: `实体引用的 id 无效：“${echo(id)}”` }]);
+        if (typeof id !== 'string' || !POLICY_CODE_PATTERN.test(id)) throw invalidInput([{ field: 'id', message: `实体引用的 id 无效：“${echo(id)}”` }]);
         const policy = await ctx.em.findOne(Policy, { id });
         if (!policy) return null;
         try {

@@ -4,7 +4,7 @@ import { AppError, ErrorCode, invalidInput } from '../../platform/errors';
 import { regionCondition, Guard, requireWriter } from '../kit/scope';
 import type { Context } from '../kit/subgraph';
 import { checkPageSize, decodeCursor, encodeCursor } from '../kit/pagination';
-import { SafeText } from '../kit/validation';
+import { PolicyCode, SafeText } from '../kit/validation';
 import { emit } from '../kit/events/outbox';
 import { POLICIES_FAMILY, POLICY_PUBLISHED, type PolicyPublishedPayload } from './push/events';
 import { isPolicyOwnerDepartment, SIGN_OFF_DEPARTMENTS, SIGN_OFF_NAMES, signerDepartment, transition } from './lifecycle';
@@ -27,7 +27,7 @@ import {
   versionId,
   workingVersion,
 } from './policy.service';
-import { CreatePolicyInput, PoliciesArgs, PolicyCodeRule, PolicyConnection, PolicyGuideInput, PolicyView, GuideText } from './policy.types';
+import { CreatePolicyInput, PoliciesArgs, PolicyConnection, PolicyGuideInput, PolicyView, GuideText } from './policy.types';
 import { queryGroups, searchIndex } from './search';
 
 type Ctx = Context<unknown>;
@@ -38,7 +38,7 @@ const SIGNERS = ['DEPARTMENT_REVIEWER', 'DEPARTMENT_SYSTEM', 'FINANCE', 'APPROVA
 @ArgsType()
 class PolicyIdArgs {
   @Field({ description: '政策编号' })
-  @PolicyCodeRule()
+  @PolicyCode()
   id!: string;
 }
 

@@ -4,7 +4,7 @@ import { ArgsType, Directive, Field, InputType, Int, ObjectType, registerEnumTyp
 import { echo } from '../../platform/errors';
 import { EnterpriseScale, EnterpriseTag } from '../kit/enterprise-vocabulary';
 import { ConnectionType, PageArgs } from '../kit/pagination';
-import { CalendarDate, IndustryFilter, IntRange, rule, SafeText, unsafeTextProblem } from '../kit/validation';
+import { CalendarDate, EachText, IndustryFilter, IntRange, PolicyCode, rule, SafeText, unsafeTextProblem } from '../kit/validation';
 import { POLICY_MODE_NAMES, PolicyLevel, PolicyMode, PolicyStatus, SignOffDecision, VersionState } from './policy.entity';
 
 registerEnumType(PolicyLevel, { name: 'PolicyLevel', description: '政策层级：县级、市级（市县按比例分担资金）' });
@@ -43,18 +43,6 @@ const EachIndustry = () =>
     const bad = (value as unknown[]).find((v) => typeof v !== 'string' || !/^[A-T](\d{2})?$/.test(v));
     return bad === undefined ? undefined : `适用行业应为门类字母（A–T）或门类+大类（如 C39），收到“${echo(bad)}”`;
   });
-const EachText = (label: string, max: number) =>
-  rule('eachText', (value) => {
-    for (const v of value as unknown[]) {
-      if (typeof v !== 'string') return `${label}应为文本`;
-      const unsafe = unsafeTextProblem(v);
-      if (unsafe) return `${label}${unsafe}`;
-      if (!v.trim() || [...v].length > max) return `${label}每项不能为空且不超过${max}个字符`;
-    }
-    return undefined;
-  });
-export const PolicyCodeRule = () =>
-  rule('policyCode', (value) => (typeof value === 'string' && /^[A-Z]{2,6}-\d{4}-\d{3}$/.test(value) ? undefined : `政策编号应形如 XG-2026-001，收到“${echo(value)}”`));
 export const DepartmentCodeRule = () =>
   rule('departmentCode', (value) => (typeof value === 'string' && /^\d{6}-[A-Z]{2,10}$/.test(value) ? undefined : `部门代码应形如 360732-MIIT，收到“${echo(value)}”`));
 
@@ -226,7 +214,7 @@ export class PolicyGuideInput {
 
 @InputType({ description: '新建政策草稿' })
 export class CreatePolicyInput {
-  @Field({ description: '政策编号，如 XG-2026-031' }) @PolicyCodeRule() id!: string;
+  @Field({ description: '政策编号，如 XG-2026-031' }) @PolicyCode() id!: string;
   @Field({ description: '主管部门代码（须为政策主管部门），如 360732-MIIT' }) @DepartmentCodeRule() department!: string;
   @Field(() => PolicyLevel, { defaultValue: 'COUNTY' }) level!: PolicyLevel;
   @Field(() => Int, { nullable: true, description: '市级政策：市级分担比例（基点）' }) @IntRange('市级分担比例', 0, 10000) cityShareBp?: number | null;

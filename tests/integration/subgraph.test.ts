@@ -59,6 +59,12 @@ describeDb('the enterprises subgraph in-process', () => {
     expect(result.errors[0].extensions.code).toBe('INVALID_CREDIT_CODE');
   });
 
+  test('a representation of a type this subgraph does not have is the caller\'s mistake (BAD_USER_INPUT), not an internal error', async () => {
+    const result = await run(entities, { r: [{ __typename: 'NoSuchType', creditCode: codes[0] }] }, { role: 'AUDITOR' });
+    expect(result.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(result.errors[0].message).toContain('NoSuchType');
+  });
+
   test('references outside the caller\'s scope are refused one by one, the rest resolve', async () => {
     const own = codes[0];
     const result = await run(entities, { r: [own, codes[1]].map((creditCode) => ({ __typename: 'Enterprise', creditCode })) }, { role: 'ENTERPRISE', creditCode: own });

@@ -95,7 +95,7 @@ export async function startNatsRelay(producers: ProducerNode[], consumers: Consu
       if (name === producer.name) void trigger();
     };
     outboxSignal.on('commit', onSignal);
-    const timer = setInterval(() => void trigger(), options.pollMs);
+    const timer = setInterval(runner.poll, options.pollMs);
     timer.unref();
     producer.metrics.watchPending(() => asBookkeeping(() => producer.orm.em.fork().count(OutboxEvent, { publishedAt: null })));
     void trigger();

@@ -151,7 +151,7 @@ export function startInProcessRelay(producers: ProducerNode[], consumers: Consum
       }
       if (nextRetry !== undefined && !stopped) {
         clearTimeout(wake);
-        wake = setTimeout(() => void trigger(), Math.max(1, Math.min(nextRetry, options.pollMs)));
+        wake = setTimeout(runner.poll, Math.max(1, Math.min(nextRetry, options.pollMs)));
         wake.unref();
       }
     };
@@ -163,7 +163,7 @@ export function startInProcessRelay(producers: ProducerNode[], consumers: Consum
       if (name === producer.name) void trigger();
     };
     outboxSignal.on('commit', onSignal);
-    const timer = setInterval(() => void trigger(), options.pollMs);
+    const timer = setInterval(runner.poll, options.pollMs);
     timer.unref();
     producer.metrics.watchPending(() => asBookkeeping(async () => {
       const positions = await Promise.all(consumers.map((c) => cursorOf(c.consumer)));
@@ -258,5 +258,13 @@ export function passRunner(pass: () => Promise<void>, stopped: () => boolean, on
     );
     return running;
   };
-  return { trigger, running: () => running };
+  /**
+   * A timer's tick: a pass now unless one is running. Only a commit (`trigger`) asks the running
+   * pass to go round again: were ticks to ask too, a pass slower than the poll interval (a busy
+   * PostgreSQL, many consumers) would go round for ever and `runOnce` would never return.
+   */
+  const poll = (): void => {
+    if (!running) void trigger();
+  };
+  return { trigger, poll, running: () => running };
 }
