@@ -12,6 +12,10 @@ const base = {
 module.exports = {
   // Global only: jest ignores testTimeout inside a project.
   testTimeout: 60000,
+  // Test files in two worker processes (2 cores), each recycled past 1.5 GB: in band, one process
+  // kept every file's module registry and grew past 5 GB, each file slower than the last.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1500MB',
   globalSetup: '<rootDir>/tests/support/global-setup.js',
   projects: [
     { ...base, displayName: 'sqlite', testMatch: ['<rootDir>/tests/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/tests/browser/'], globals: { TEST_DB: 'sqlite' } },

@@ -67,15 +67,8 @@ describeDb(`前店后厂: the department back office on the kit (${testDriver})`
   const casesOf = (applicationId: string) => departments().em.fork().count(DepartmentCase, { applicationId });
   const application = async (id: string) => (await ok(APPLICATION, { id }, BUREAU)).application;
   /** The application once it stops moving (the joint audit may follow an approval by itself). */
-  const settled = async (id: string) => {
-    let last = JSON.stringify(await application(id));
-    for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const now = JSON.stringify(await application(id));
-      if (now === last) return JSON.parse(now);
-      last = now;
-    }
-  };
+  /** The application once what follows an approval by itself (the joint audit) has come to rest: to be paid, or held. */
+  const settled = (id: string) => eventually(() => application(id), (a) => a.status === 'AWAITING_PAYMENT' || a.status === 'HELD', 30_000);
   const steps = async (id: string, action: string) => (await application(id)).timeline.filter((s: { action: string }) => s.action === action);
 
   /**
