@@ -83,6 +83,8 @@ export class SimulatedBank implements BankAdapter {
   }
 
   async send(order: BankOrder): Promise<BankAnswer> {
+    // The key is the caller's; a bad one is a programming error, not a refusal the bank could record.
+    if (typeof order.orderId !== 'string' || !order.orderId || order.orderId.length > 64) throw new Error('SimulatedBank.send: orderId is 1–64 characters');
     await this.open();
     const outcome = await this.inTransaction((em) => this.book(em, order));
     if (outcome.timeout) throw new BankTimeout(order.orderId, outcome.timeout === 'AFTER');
@@ -306,6 +308,7 @@ function lineOf(row: SimBankLine): StatementLine {
     date: row.date,
     at: new Date(row.at),
     kind: row.kind as StatementLine['kind'],
+    state: row.kind === 'RETURN' ? 'RETURNED' : 'SETTLED',
     orderId: row.orderId,
     bankReference: row.bankReference,
     amountFen: row.amountFen,
