@@ -1,7 +1,10 @@
-import { BankTimeout, SimulatedBank, type BankOrder } from '../../subgraphs/funds/bank';
+import { ANONYMOUS, IDENTITY_HEADER, type Identity } from '../../platform/identity';
+import { BankTimeout, SimulatedBank, type BankAdapter, type BankOrder } from '../../subgraphs/funds/bank';
+import { createSubgraphServer, type SubgraphServer } from '../../subgraphs/kit/server';
 import { migrationDrift } from '../../subgraphs/kit/orm';
 import { bankTestSubgraph } from '../fixtures/funds/bank-subgraph';
 import { describeDb, openTestDatabase, testDriver, type TestDatabase } from '../support/db';
+import { signIdentity, testConfig } from '../support/graph';
 
 /**
  * The simulated agent bank on its own tables: money really moves between accounts, the statement
@@ -11,6 +14,10 @@ import { describeDb, openTestDatabase, testDriver, type TestDatabase } from '../
 describeDb(`the simulated bank keeps accounts and pays an order id once (${testDriver})`, () => {
   let db: TestDatabase;
   let bank: SimulatedBank;
+  let server: SubgraphServer;
+  // What `simulateBankFault` sees as the configured adapter (a test swaps in a "real" bank).
+  let configured: () => BankAdapter = () => bank;
+  const config = testConfig();
   // 2026-11-26 10:00 in China; moved forward by tests that need another booking date.
   let clock = new Date('2026-11-26T02:00:00Z');
   const OPENING = 1_000_000_00; // ¥1,000,000
@@ -25,12 +32,23 @@ describeDb(`the simulated bank keeps accounts and pays an order id once (${testD
   const lines = async (orderId: string) => (await bank.statement('2000-01-01', '2999-12-31')).filter((l) => l.orderId === orderId);
 
   beforeAll(async () => {
-    db = await openTestDatabase(bankTestSubgraph);
+    const definition = bankTestSubgraph(() => configured());
+    db = await openTestDatabase(definition);
     bank = new SimulatedBank(db.orm, { openingBalanceFen: OPENING, now: () => clock });
+    server = await createSubgraphServer(definition, db.orm, config);
   }, 60_000);
   afterAll(async () => {
+    await server?.stop();
     await db?.close();
   });
+
+  const SIMULATE = 'mutation($input: SimulateBankFaultInput!) { simulateBankFault(input: $input) { kind orderId times reason } }';
+  const simulate = async (input: Record<string, unknown>, identity: Identity = { role: 'ADMIN', region: '360732', subject: 'demo-admin' }) => {
+    const headers = { [IDENTITY_HEADER]: await signIdentity(config, identity, 'bank-test') };
+    const response = await server.apollo.executeOperation({ query: SIMULATE, variables: { input } }, { contextValue: await server.contextFor(headers) });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    return response.body.singleResult as { data?: any; errors?: any[] };
+  };
 
   test('it fits the shape the funds payment service codes against (structural, checked by the compiler)', () => {
     type FundsLine = { orderId: string; bankReference: string; amountFen: number; state: string; at: string | Date; [key: string]: unknown };
@@ -144,7 +162,7 @@ describeDb(`the simulated bank keeps accounts and pays an order id once (${testD
     ]);
     // Only the returned line is on the 27th's statement.
     expect((await bank.statement('2026-11-27', '2026-11-27')).map((l) => l.kind)).toEqual(['RETURN']);
-    await expect(bank.returnPayment(o.orderId, 'again')).rejects.toThrow(/not settled/);
+    await expect(bank.returnPayment(o.orderId, 'again')).rejects.toMatchObject({ extensions: { code: 'WRONG_STATE' }, message: expect.stringContaining('“已退回”') });
 
     const again = await Promise.all([bank.send(o), bank.send(o), bank.send(o)]);
     expect(new Set(again.map((a) => `${a.state} ${a.bankReference}`))).toEqual(new Set([`SETTLED ${again[0].bankReference}`]));
@@ -201,5 +219,41 @@ describeDb(`the simulated bank keeps accounts and pays an order id once (${testD
     // The whole statement adds up: opening − transfers + returns = the balance now.
     const net = statement.reduce((sum, l) => sum + (l.kind === 'TRANSFER' ? -l.amountFen : l.amountFen), 0);
     expect(OPENING + net).toBe(await payerBalance());
+  });
+
+  test('simulateBankFault (demos): ADMIN sets a fault the next send meets, and returns a settled payment; others are refused and nothing is set', async () => {
+    // The payer was drained by the test before: money in (财政拨付), then pay.
+    expect((await bank.deposit(100_00)).balanceFen).toBeGreaterThanOrEqual(100_00);
+    const o = order(20_00);
+    for (const identity of [ANONYMOUS, { role: 'APPROVAL_BUREAU', region: '360732' }, { role: 'FINANCE', region: '360732' }, { role: 'AUDITOR' }] as Identity[]) {
+      const refused = await simulate({ kind: 'FAIL', orderId: o.orderId }, identity);
+      expect(refused.errors?.[0].extensions.code).toBe(identity.role ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+    }
+    expect((await bank.send(o)).state).toBe('SETTLED');
+
+    const p = order(30_00);
+    expect(await simulate({ kind: 'FAIL', orderId: p.orderId, reason: '演示：账户冻结' })).toEqual({ data: { simulateBankFault: { kind: 'FAIL', orderId: p.orderId, times: 1, reason: '演示：账户冻结' } } });
+    expect(await bank.send(p)).toMatchObject({ state: 'FAILED', reason: '演示：账户冻结' });
+
+    const before = await payerBalance();
+    const returned = await simulate({ kind: 'RETURN_SETTLED', orderId: o.orderId, reason: '演示：退汇' });
+    expect(returned.errors).toBeUndefined();
+    expect(await bank.status(o.orderId)).toMatchObject({ state: 'RETURNED', reason: '演示：退汇' });
+    expect(await payerBalance()).toBe(before + 20_00);
+    expect((await simulate({ kind: 'RETURN_SETTLED', orderId: o.orderId })).errors?.[0].extensions.code).toBe('WRONG_STATE');
+  });
+
+  test('simulateBankFault refuses bad input (code, nothing set) and a real bank', async () => {
+    for (const input of [{ kind: 'FAIL', times: 0 }, { kind: 'FAIL', times: 1001 }, { kind: 'FAIL', orderId: 'bad id;' }, { kind: 'FAIL', reason: 'x'.repeat(201) }, { kind: 'RETURN_SETTLED' }]) {
+      expect((await simulate(input)).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+    expect((await bank.send(order(1_00))).state).toBe('SETTLED');
+    configured = () => ({ send: bank.send.bind(bank), status: bank.status.bind(bank), statement: bank.statement.bind(bank) });
+    try {
+      expect((await simulate({ kind: 'FAIL' })).errors?.[0]).toMatchObject({ extensions: { code: 'WRONG_STATE' }, message: expect.stringContaining('真实代理银行') });
+    } finally {
+      configured = () => bank;
+    }
+    expect((await bank.send(order(1_00))).state).toBe('SETTLED');
   });
 });
