@@ -32,7 +32,7 @@ class VerifyArgs {
   regionCode!: string;
 }
 
-@ObjectType({ description: '归集存档的办件卷宗：规范化 JSON（RFC 8785）及其 SHA-256，存档后不可更改' })
+@ObjectType('ArchivedDossier', { description: '归集存档的办件卷宗：规范化 JSON（RFC 8785）及其 SHA-256，存档后不可更改' })
 export class ArchivedDossierView {
   @Field(() => ID) applicationId!: string;
   @Field({ description: '存档时计算的 SHA-256（十六进制）' }) sha256!: string;
