@@ -151,6 +151,9 @@ describeDb(`payment and archive: payment.settled → PAID → dossier → ARCHIV
     const em = orm().em.fork();
     const row = await em.findOneOrFail(ArchivedDossier, { applicationId: paidCase });
     expect(archive.note).toContain(row.sha256);
+    // The hash leaves this table: the dossier's creation is in the audit trail, as the platform acting for the bureau.
+    const audit = (await em.find(OutboxEvent, { type: 'audit.mutation' })).filter((e) => e.payload.entity === 'ArchivedDossier' && e.payload.entityId === paidCase);
+    expect(audit).toEqual([expect.objectContaining({ payload: expect.objectContaining({ operation: 'CREATE', action: 'payAndArchive', after: expect.objectContaining({ sha256: row.sha256 }) }) })]);
     const events = await em.find(OutboxEvent, { type: 'application.paid' });
     expect(events.filter((e) => e.payload.applicationId === paidCase)).toEqual([
       expect.objectContaining({ family: 'applications', payload: expect.objectContaining({ status: 'PAID', creditCode: CLEAN, orderId, bankReference: 'SIM-20261008-000001', amountFen: 100_001, countyFen: 100_001 }) }),
