@@ -222,4 +222,28 @@ describeDb(`payment and archive: payment.settled → PAID → dossier → ARCHIV
     expect(codeOf(await call(VERIFY, { r: '360732' }, { role: 'APPROVAL_BUREAU', region: '360731' }))).toBe('FORBIDDEN');
     expect(codeOf(await call(VERIFY, { r: '360732' }, { role: 'ENTERPRISE', creditCode: CLEAN }))).toBe('FORBIDDEN');
   });
+  test('a held case released and then paid: concurrent deliveries of its settlement pay and archive it once; its dossier keeps the hold and the release', async () => {
+    await ok(
+      'mutation($input: DepartmentDecisionInput!) { recordDepartmentDecision(input: $input) { status } }',
+      { input: { applicationId: reviewing, decisionId: 'miit-archive-0002', outcome: 'APPROVED', amountFen: 100_001, payeeAccount: '6228480000000888', payeeBank: '江西兴国农村商业银行' } },
+      miitSystem,
+    );
+    await eventually(() => stored(reviewing), (a) => a.status === 'HELD', 60_000);
+    await ok('mutation($id: ID!, $r: String!) { releaseHold(id: $id, reason: $r) { status } }', { id: reviewing, r: '处罚已整改到位，经核实同意拨付' }, approval);
+    const order = randomUUID();
+    const event = () => settled({ applicationId: reviewing, orderId: order, bankReference: 'SIM-20261008-000003', payeeAccount: '6228********0888' });
+    const results = await Promise.allSettled([deliver(event()), deliver(event()), deliver(event())]);
+    // Each is handled (a racing one finds the case paid by the same order) or, on a write conflict, left for the relay's retry.
+    expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
+    expect(await stored(reviewing)).toMatchObject({ status: 'ARCHIVED' });
+    const steps = (await ok(CASE, { id: reviewing }, approval)).application.timeline.map((s: any) => s.action);
+    expect(steps.filter((a: string) => a === 'pay')).toHaveLength(1);
+    expect(steps.filter((a: string) => a === 'archive')).toHaveLength(1);
+    const d = (await ok(DOSSIER, { id: reviewing }, { role: 'ENTERPRISE', creditCode: OTHER })).archivedDossier;
+    expect(d.verified).toBe(true);
+    expect(d.json.steps.map((s: any) => s.action)).toEqual(['submit', 'accept', 'approve', 'audit', 'hold', 'release', 'pay']);
+    expect(d.json.steps.find((s: any) => s.action === 'release').details.reason).toBe('处罚已整改到位，经核实同意拨付');
+    expect(d.json.jointAudit).toMatchObject({ verdict: 'HOLD', findings: expect.arrayContaining([expect.objectContaining({ effect: 'HOLD' })]) });
+    expect(d.json.payment).toMatchObject({ orderId: order, bankReference: 'SIM-20261008-000003' });
+  }, 90_000);
 });
