@@ -36,7 +36,7 @@ const guide = {
   conditions: { all: [{ indicator: 'regionCode', op: 'eq', value: '360732' }] },
   amountRule: { kind: 'FIXED', amountFen: 100_001 },
   amountText: '定额 1000.01 元',
-  materials: [],
+  materials: [{ name: '奖励申报表', required: true }],
   processSteps: ['申报', '审核', '联合审核', '拨付'],
   contact: '0797-5322000',
   reviewDays: 5,
@@ -98,7 +98,7 @@ describeDb(`payment and archive: payment.settled → PAID → dossier → ARCHIV
     await ok(`mutation { publishPolicy(id: "${id}") { id } }`, {}, miit);
 
     const submit = async (creditCode: string) =>
-      (await ok('mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }', { input: { policyId: id, creditCode, data: {}, materials: [] } }, hall)).submitApplication.id as string;
+      (await ok('mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }', { input: { policyId: id, creditCode, data: {}, materials: [await graph.uploadMaterial(creditCode, '奖励申报表')] } }, hall)).submitApplication.id as string;
     paidCase = await submit(CLEAN);
     reviewing = await submit(OTHER);
     for (const c of [paidCase, reviewing]) await ok('mutation($id: ID!) { checkApplication(id: $id, input: { accept: true }) { status } }', { id: c }, hall);
@@ -172,7 +172,11 @@ describeDb(`payment and archive: payment.settled → PAID → dossier → ARCHIV
     expect(d.json.steps.find((s: any) => s.action === 'approve')).toMatchObject({ actorRole: 'DEPARTMENT_SYSTEM', actorDepartment: '360732-MIIT' });
     expect(d.json.jointAudit).toMatchObject({ verdict: 'PASS', findings: [expect.objectContaining({ source: 'credit', effect: 'INFO' })] });
     expect(d.json.payment).toEqual({ orderId, bankReference: 'SIM-20261008-000001', amountFen: 100_001, cityFen: 0, countyFen: 100_001, settledAt: '2026-10-08T01:30:00.000Z', payeeAccount: '6228********0777', eventId: 'aaaaaaaa-0000-4000-8000-000000000001' });
-    expect(d.json.materials).toEqual([]);
+    // The material as uploaded: its SHA-256 is the hash of the very bytes the enterprise sent.
+    const pdf = Buffer.from('%PDF-1.7\n% 奖励申报表\n%%EOF\n');
+    expect(d.json.materials).toEqual([
+      { name: '奖励申报表', uploadId: expect.any(String), sha256: createHash('sha256').update(pdf).digest('hex'), mediaType: 'application/pdf', size: pdf.length, heldByGovernment: false },
+    ]);
     // Never the full account anywhere in the dossier.
     expect(d.canonicalJson).not.toContain('6228480000000777');
 
