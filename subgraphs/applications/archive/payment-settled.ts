@@ -138,6 +138,9 @@ export async function payAndArchive(em: EntityManager, payload: PaymentSettledPa
 export const paymentSettledConsumer: Consumer = {
   name: ARCHIVE_CONSUMER,
   families: [FUNDS_FAMILY],
+  // About 8 minutes of retries (1 s … 1 min apart) ride out a database restart; past them the event
+  // is a dead letter an operator replays — a refused settlement must reach a person, not loop for ever.
+  maxAttempts: 12,
   async handle(em, event: DomainEvent, services) {
     if (event.type !== PAYMENT_SETTLED) return;
     const problem = settledPayloadProblem(event.payload);
