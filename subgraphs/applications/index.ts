@@ -14,6 +14,9 @@ import { SupervisionResolver } from './supervision.resolver';
 import { whiteListConsumer, whiteListResumeJob } from './white-list';
 import { WhiteListConfirmation } from './white-list.entity';
 import { WhiteListResolver } from './white-list.resolver';
+import { ArchiveResolver } from './archive/archive.resolver';
+import { ArchivedDossier } from './archive/dossier.entity';
+import { paymentSettledConsumer } from './archive/payment-settled';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -26,13 +29,14 @@ export const applicationsSubgraph = defineSubgraph<ApplicationsLoaders>({
   name: 'applications',
   owner: '县行政审批局（一窗受理）',
   department: 'APPROVAL',
-  resolvers: [ApplicationResolver, EnterpriseApplicationsResolver, AfterDecisionResolver, WhiteListResolver, SupervisionResolver],
+  resolvers: [ApplicationResolver, EnterpriseApplicationsResolver, AfterDecisionResolver, WhiteListResolver, SupervisionResolver, ArchiveResolver],
   orphanedTypes: [PolicyReference, EnterpriseReference],
-  entities: [Application, ApplicationStep, ApplicationMaterial, ReceiptCounter, MaterialUpload, WhiteListConfirmation],
+  entities: [Application, ApplicationStep, ApplicationMaterial, ReceiptCounter, MaterialUpload, WhiteListConfirmation, ArchivedDossier],
   // Materials are uploaded beside the graph: POST /uploads, GET /uploads/<id> (materials/, docs/uploads.md).
   uploads: materialUploads,
   // After the decision: the joint audit of every approved case, and 免申即享 white lists made into cases chunk by chunk.
-  consumers: [jointAuditConsumer, whiteListConsumer],
+  // Payment (issue 10): funds' payment.settled pays the case, archives its dossier and archives the case.
+  consumers: [jointAuditConsumer, whiteListConsumer, paymentSettledConsumer],
   // Cases whose joint audit could not run (graph or a source down past the consumer's retries) are
   // audited again; white-list confirmations whose chunk event was given up on are resumed.
   jobs: [jointAuditSweepJob, whiteListResumeJob],

@@ -453,6 +453,19 @@ export const ROWS: Row[] = [
     variables: (f) => ({ id: f.application }),
     expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'state', taxSystem: 'state', samrSystem: 'absent' },
   },
+  // 归集存档 (docs/after-decision.md "Payment and archive"): the fixture case is not archived, so a
+  // reader who may see it gets null; the auditor, the county's bureau and the enterprise itself only.
+  {
+    name: 'archivedDossier (auditor, the region\'s Approval Bureau, the enterprise itself)',
+    query: 'query($id: ID!) { archivedDossier(applicationId: $id) { sha256 verified } }',
+    variables: (f) => ({ id: f.application }),
+    expect: { ...everyone('deny'), public: 'unauth', enterpriseSelf: 'allow', enterpriseOther: 'absent', approvalCounty: 'allow', auditor: 'allow' },
+  },
+  {
+    name: 'verifyArchivedDossiers (auditor, the region\'s Approval Bureau)',
+    query: '{ verifyArchivedDossiers(regionCode: "360732") { checked failed } }',
+    expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', auditor: 'allow' },
+  },
   {
     name: 'signOffPolicy (县发改委, 县财政局, 县行政审批局 of the region)',
     query: 'mutation { signOffPolicy(id: "XG-2026-033", decision: APPROVED) { id } }',

@@ -132,6 +132,8 @@ export const ApplicationEvent = {
   awaitingPayment: 'application.awaiting_payment',
   /** The enterprise corrected the payee account of a case not yet paid (whoever pays reads the new one). */
   payeeCorrected: 'application.payee_corrected',
+  /** The award reached the enterprise's account (payment.settled from funds): the payment proof; the enterprise is told. */
+  paid: 'application.paid',
 } as const;
 export type ApplicationEventType = (typeof ApplicationEvent)[keyof typeof ApplicationEvent];
 
@@ -175,7 +177,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'hold', name: '联合审核暂缓', from: [S.JOINT_AUDIT], to: S.HELD, modes: ALL, by: ['SYSTEM'], requires: ['verdictHold'], deadline: { kind: 'NONE' }, emits: ApplicationEvent.held },
   { action: 'release', name: '解除暂缓', from: [S.HELD], to: S.AWAITING_PAYMENT, modes: ALL, by: ['APPROVAL_BUREAU'], requires: ['reason'], deadline: { kind: 'WORKDAYS', workdays: PAYMENT_WORKDAYS }, emits: ApplicationEvent.awaitingPayment },
   { action: 'refuse', name: '暂缓后不予兑现', from: [S.HELD], to: S.REJECTED, modes: ALL, by: ['APPROVAL_BUREAU'], requires: ['reason', 'policyExplanation'], deadline: { kind: 'NONE' }, emits: ApplicationEvent.rejected },
-  { action: 'pay', name: '拨付', from: [S.AWAITING_PAYMENT], to: S.PAID, modes: ALL, by: ['SYSTEM'], requires: [], deadline: { kind: 'NONE' } },
+  { action: 'pay', name: '拨付', from: [S.AWAITING_PAYMENT], to: S.PAID, modes: ALL, by: ['SYSTEM'], requires: [], deadline: { kind: 'NONE' }, emits: ApplicationEvent.paid },
   { action: 'archive', name: '归档', from: [S.PAID, S.REJECTED], to: S.ARCHIVED, modes: ALL, by: ['SYSTEM', 'APPROVAL_BUREAU'], requires: [], deadline: { kind: 'NONE' } },
 ];
 
