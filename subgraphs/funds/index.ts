@@ -1,7 +1,11 @@
 import { defineSubgraph } from '../kit/subgraph';
-import { ApplicationPaymentResolver, PaymentOrderFieldsResolver } from './payment.resolver';
+import { awaitingPaymentConsumer } from './awaiting-payment.consumer';
+import { BudgetResolver } from './budget.resolver';
+import { ApplicationPaymentResolver, PaymentOrderResolver } from './payment.resolver';
+import { reconcileJob } from './reconcile.job';
 import { ApplicationReference, applicationReference } from './application.stub';
 import { BudgetEntry, BudgetIndicator, PaymentOrder, ReconciliationReport } from './entities';
+import { SIMULATED_BANK_ENTITIES } from './bank';
 import { createFundsLoaders, type FundsLoaders } from './loaders';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 
@@ -13,9 +17,11 @@ export const fundsSubgraph = defineSubgraph<FundsLoaders>({
   name: 'funds',
   owner: '县财政局（预算）· 县行政审批局（兑付）',
   department: 'FINANCE',
-  resolvers: [PaymentOrderFieldsResolver, ApplicationPaymentResolver],
+  resolvers: [BudgetResolver, PaymentOrderResolver, ApplicationPaymentResolver],
+  consumers: [awaitingPaymentConsumer],
+  jobs: [reconcileJob],
   orphanedTypes: [ApplicationReference],
-  entities: [BudgetIndicator, BudgetEntry, PaymentOrder, ReconciliationReport],
+  entities: [BudgetIndicator, BudgetEntry, PaymentOrder, ReconciliationReport, ...SIMULATED_BANK_ENTITIES],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createFundsLoaders(em),
   referenceResolvers: {
