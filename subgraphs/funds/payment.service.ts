@@ -340,9 +340,14 @@ export async function reconcile(em: EntityManager, bank: BankAdapter, date: stri
       differences.push({ orderId: order.id, kind: 'AMOUNT_DIFFERS', detail: `银行流水 ${line.bankReference} 金额 ${line.amountFen} 分，支付令金额 ${order.amountFen} 分` });
     }
     if (line.kind === 'TRANSFER') transferred.add(order.id);
+    // A return line may be of an earlier attempt (returned, then retried and settled under the same
+    // id): only the bank's current state of the order says whether this settlement came back.
     if (line.kind === 'RETURN' && order.status === 'SETTLED') {
-      await applyAnswer(em, order.id, { state: 'RETURNED', bankReference: line.bankReference, reason: line.reason, at: line.at }, actor);
-      fixed++;
+      const current = await bank.status(order.id);
+      if (current?.state === 'RETURNED') {
+        await applyAnswer(em, order.id, current, actor);
+        fixed++;
+      }
     }
   }
   const settled = await em.fork().find(PaymentOrder, { status: { $in: ['SETTLED', 'RETURNED'] }, settledAt: { $ne: null } });
