@@ -278,7 +278,7 @@ export class ReconciliationDifference {
   @Field(() => ID, { nullable: true })
   orderId!: string | null;
 
-  @Field({ description: '差异类型：SETTLED_NOT_IN_STATEMENT、AMOUNT_DIFFERS、UNKNOWN_IN_STATEMENT' })
+  @Field({ description: '差异类型：SETTLED_NOT_IN_STATEMENT、AMOUNT_DIFFERS、UNKNOWN_IN_STATEMENT、SETTLED_AT_BANK' })
   kind!: string;
 
   @Field()

@@ -219,6 +219,21 @@ describeDb(`funds: money invariants (${testDriver})`, () => {
     expect(report.differences).toEqual(expect.arrayContaining([expect.objectContaining({ orderId: o.id, kind: 'SETTLED_NOT_IN_STATEMENT' })]));
   });
 
+  test('money out for an order held as failed (an answer applied out of order) is reported; a retry under the same id settles it without paying twice', async () => {
+    const policyId = newPolicy();
+    await budget(policyId, 10_000);
+    const o = await order(policyId, 900);
+    await bank.injectFault({ kind: 'FAIL', orderId: o.id });
+    expect((await sendOrder(em(), bank, o.id, ACTOR, now)).status).toBe('FAILED');
+    // The bank books the id afterwards (a retry in flight whose order another hand had marked failed).
+    await bank.send({ orderId: o.id, payeeAccount: o.payeeAccount, payeeBank: o.payeeBank, amountFen: 900, memo: 'race' });
+    const report = await reconcile(em(), bank, toChinaDate(now()), ACTOR, now);
+    expect(report.differences).toEqual(expect.arrayContaining([expect.objectContaining({ orderId: o.id, kind: 'SETTLED_AT_BANK' })]));
+    expect((await retryOrder(em(), bank, o.id, ACTOR, now)).status).toBe('SETTLED');
+    expect(await em().count(SimBankLine, { orderId: o.id })).toBe(1);
+    await assertAccounted(policyId);
+  });
+
   test('property: random budget moves, payments, failures, returns, retries and crashes keep every invariant', async () => {
     type Op =
       | { op: 'order'; amount: number }
