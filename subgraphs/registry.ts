@@ -14,6 +14,7 @@ import { auditSubgraph } from './audit';
 import { policiesSubgraph } from './policies';
 import { applicationsSubgraph } from './applications';
 import { departmentsSubgraph } from './departments';
+import { fundsSubgraph } from './funds';
 
 /**
  * Every subgraph this repository ships, in start order. The gateway's service list, the schema
@@ -36,6 +37,8 @@ export const subgraphs: SubgraphDefinition<any>[] = [
   applicationsSubgraph,
   // After applications (4014): the department back office (4015) takes its accepted applications.
   departmentsSubgraph,
+  // After departments (4015): budgets and payment orders (4016).
+  fundsSubgraph,
 ];
 
 export function findSubgraph(name: string): SubgraphDefinition<any> | undefined {
