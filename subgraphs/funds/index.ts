@@ -1,4 +1,7 @@
 import { defineSubgraph } from '../kit/subgraph';
+import { ClearingResolver } from './clearing/clearing.resolver';
+import { clearingExport } from './clearing/export';
+import { FiscalYearClosure } from './clearing/fiscal-year.entity';
 import { ApplicationPaymentResolver, PaymentOrderFieldsResolver } from './payment.resolver';
 import { ApplicationReference, applicationReference } from './application.stub';
 import { BudgetEntry, BudgetIndicator, PaymentOrder, ReconciliationReport } from './entities';
@@ -13,11 +16,13 @@ export const fundsSubgraph = defineSubgraph<FundsLoaders>({
   name: 'funds',
   owner: '县财政局（预算）· 县行政审批局（兑付）',
   department: 'FINANCE',
-  resolvers: [PaymentOrderFieldsResolver, ApplicationPaymentResolver],
+  resolvers: [PaymentOrderFieldsResolver, ApplicationPaymentResolver, ClearingResolver],
   orphanedTypes: [ApplicationReference],
-  entities: [BudgetIndicator, BudgetEntry, PaymentOrder, ReconciliationReport],
+  entities: [BudgetIndicator, BudgetEntry, PaymentOrder, ReconciliationReport, FiscalYearClosure],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createFundsLoaders(em),
+  // 年度清算 as a file (funds/clearing/export.ts): GET /exports/funds/clearing at the gateway.
+  exports: { clearing: clearingExport },
   referenceResolvers: {
     Application: { __resolveReference: (reference: Record<string, unknown>) => applicationReference(reference) },
   },
