@@ -73,6 +73,11 @@ export class BudgetIndicator {
   @Property({ type: 'bigint', runtimeType: 'number' })
   spentFen!: number;
 
+  /** The city's share in basis points for a city policy's indicators (both carry it), null for a county policy: orders split by it. */
+  @Field(() => Int, { nullable: true, description: '市级政策的市级分担比例（基点）；县级政策为 null' })
+  @Property({ type: 'integer', nullable: true })
+  cityShareBp!: number | null;
+
   @Field({ description: '已归集至县行政审批局（只有已归集的指标可以支付）' })
   @Property({ type: 'boolean' })
   movedToPayer!: boolean;

@@ -1,10 +1,14 @@
 import { defineSubgraph } from '../kit/subgraph';
+import { awaitingPaymentConsumer } from './awaiting-payment.consumer';
+import { BudgetResolver } from './budget.resolver';
 import { ClearingResolver } from './clearing/clearing.resolver';
 import { clearingExport } from './clearing/export';
 import { FiscalYearClosure } from './clearing/fiscal-year.entity';
-import { ApplicationPaymentResolver, PaymentOrderFieldsResolver } from './payment.resolver';
+import { ApplicationPaymentResolver, PaymentOrderResolver } from './payment.resolver';
+import { reconcileJob } from './reconcile.job';
 import { ApplicationReference, applicationReference } from './application.stub';
 import { BudgetEntry, BudgetIndicator, PaymentOrder, ReconciliationReport } from './entities';
+import { SIMULATED_BANK_ENTITIES } from './bank';
 import { createFundsLoaders, type FundsLoaders } from './loaders';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 
@@ -16,9 +20,11 @@ export const fundsSubgraph = defineSubgraph<FundsLoaders>({
   name: 'funds',
   owner: '县财政局（预算）· 县行政审批局（兑付）',
   department: 'FINANCE',
-  resolvers: [PaymentOrderFieldsResolver, ApplicationPaymentResolver, ClearingResolver],
+  resolvers: [BudgetResolver, PaymentOrderResolver, ApplicationPaymentResolver, ClearingResolver],
+  consumers: [awaitingPaymentConsumer],
+  jobs: [reconcileJob],
   orphanedTypes: [ApplicationReference],
-  entities: [BudgetIndicator, BudgetEntry, PaymentOrder, ReconciliationReport, FiscalYearClosure],
+  entities: [BudgetIndicator, BudgetEntry, PaymentOrder, ReconciliationReport, FiscalYearClosure, ...SIMULATED_BANK_ENTITIES],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createFundsLoaders(em),
   // 年度清算 as a file (funds/clearing/export.ts): GET /exports/funds/clearing at the gateway.

@@ -236,12 +236,12 @@ describe('annual clearing (funds)', () => {
     expect((await download('?year=2026&region=360732')).status).toBe(401);
     const enterprise = await download('?year=2026&region=360732', tokens.enterprise);
     expect(enterprise.status).toBe(403);
-    expect((await enterprise.json()).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(((await enterprise.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await download('?year=2026&region=360732&department=360732-EDZ', tokens.miit)).status).toBe(403);
     expect((await download('?year=2026&region=360732', tokens.financeOther)).status).toBe(403);
     const bad = await download('?year=26&region=360732&format=pdf', tokens.finance);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).errors[0].extensions.problems.map((p: any) => p.field)).toEqual(['year', 'format']);
+    expect(((await bad.json()) as any).errors[0].extensions.problems.map((p: any) => p.field)).toEqual(['year', 'format']);
   });
 
   const CLOSE = 'mutation($year: Int!, $region: String!) { closeFiscalYear(fiscalYear: $year, regionCode: $region) { fiscalYear regionCode budgetFen paidFen remainingFen closedBy } }';
