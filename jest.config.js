@@ -31,7 +31,7 @@ module.exports = {
       // graph per file on 2 cores keeps CI under 30 minutes only this way.
       testPathIgnorePatterns: [
         '/node_modules/',
-        ...['access-matrix', 'push', 'limits', 'inputs', 'fuzz', 'identity', 'identity-cache', 'telemetry', 'lifecycle', 'supergraph-join', 'failed-fetch', 'metrics', 'joint-audit', 'graph', 'subgraph-client', 'uploads', 'department-system'].map(
+        ...['access-matrix', 'push', 'limits', 'inputs', 'fuzz', 'identity', 'identity-cache', 'telemetry', 'lifecycle', 'supergraph-join', 'failed-fetch', 'metrics', 'joint-audit', 'graph', 'subgraph-client', 'uploads', 'department-system', 'funds'].map(
           (name) => `<rootDir>/tests/integration/${name}\\.test\\.ts$`,
         ),
       ],

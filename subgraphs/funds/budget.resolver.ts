@@ -76,6 +76,8 @@ class BudgetsArgs extends PageArgs {
 
 export const BudgetConnection = ConnectionType(BudgetIndicator, 'Budget', '预算指标（分页）');
 
+const keyOf = (b: BudgetIndicator) => ({ policyId: b.policyId, fiscalYear: b.fiscalYear, regionCode: b.regionCode });
+
 interface PolicyFacts {
   department: string;
   level: 'CITY' | 'COUNTY';
@@ -150,7 +152,7 @@ export class BudgetResolver {
     const at = nowOf(ctx.services);
     const actor = ctx.identity.subject ?? 'FINANCE';
     await ctx.em.fork().transactional((tx) => adjust(tx, budget.id, args.deltaFen, args.reason.trim(), actor, at));
-    await retryWaiting(ctx.em, budget, actor, at);
+    await retryWaiting(ctx.em, keyOf(budget), actor, at);
     return (await ctx.em.fork().findOne(BudgetIndicator, { id: budget.id }))!;
   }
 
@@ -161,7 +163,7 @@ export class BudgetResolver {
     const budget = await this.ownBudget(ctx, id);
     const at = nowOf(ctx.services);
     await ctx.em.fork().transactional((tx) => moveToPayer(tx, budget.id, at));
-    await retryWaiting(ctx.em, budget, ctx.identity.subject ?? 'FINANCE', at);
+    await retryWaiting(ctx.em, keyOf(budget), ctx.identity.subject ?? 'FINANCE', at);
     return (await ctx.em.fork().findOne(BudgetIndicator, { id: budget.id }))!;
   }
 

@@ -41,7 +41,7 @@ export function tableOf(em: EntityManager, table: string): string {
 async function update(em: EntityManager, id: string, set: string, condition: string, params: number[]): Promise<boolean> {
   const result = await (em as SqlEntityManager)
     .getConnection()
-    .execute(`update ${tableOf(em, 'budget_indicator')} set ${set} where id = ? and ${condition}`, [...params, id], 'run', em.getTransactionContext());
+    .execute(`update ${tableOf(em, 'budget_indicator')} set ${set} where ${condition} and id = ?`, [...params, id], 'run', em.getTransactionContext());
   return ((result as { affectedRows?: number }).affectedRows ?? 0) > 0;
 }
 

@@ -3,6 +3,7 @@ import { makeCreditCode } from '../../platform/credit-code';
 import { PolicyMessage } from '../../subgraphs/policies/push';
 import { DepartmentCase } from '../../subgraphs/departments/department-case.entity';
 import { Application } from '../../subgraphs/applications/application.entity';
+import { BudgetIndicator, PaymentOrder } from '../../subgraphs/funds/entities';
 import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { describeDb } from '../support/db';
 import { eventually } from '../support/events';
@@ -48,6 +49,8 @@ interface Fixture {
   dispatched: string; // the target's application to 360732-MIIT (XG-2026-011), accepted at the county hall: its case arrived at the departments subgraph
   application: string; // the target's application (INSTANT, in review at 360732-TAX)
   receipt: string; // its receipt number
+  budget: string; // a 2026 budget of XG-2026-006 (360732-TAX) in 360732, in the funds subgraph
+  paymentOrder: string; // the application's payment order, already settled (sending it again changes nothing)
   registration(regionCode: string): Record<string, unknown>;
 }
 
@@ -573,6 +576,71 @@ export const ROWS: Row[] = [
       conclusion: QUALIFIED, amountFen: 100000, payeeAccount: "6228480000000001", payeeBank: "江西兴国农村商业银行" }) { decisionId } }`,
     expect: { ...everyone('deny'), public: 'unauth' },
   },
+  // ---- funds: budgets are FINANCE's of the region (the bureau, the auditor and the policy's department read);
+  // payment orders are the Approval Bureau's to send (FINANCE and the bureau reconcile); an enterprise reads its own.
+  {
+    name: 'budgets (FINANCE, the bureau, the auditor; department staff their own department)',
+    query: '{ budgets(fiscalYear: 2026, first: 5) { totalCount nodes { remainingFen entries { kind } } } }',
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', samrSystem: 'allow', taxSystem: 'allow', approvalCounty: 'allow', financeCounty: 'allow', auditor: 'allow' },
+  },
+  {
+    name: 'adjustBudget (FINANCE of the region only)',
+    query: 'mutation($id: ID!) { adjustBudget(id: $id, deltaFen: 100, reason: "矩阵：追加") { id assignedFen } }',
+    variables: (f) => ({ id: f.budget }),
+    expect: { ...everyone('deny'), public: 'unauth', financeCounty: 'allow' },
+  },
+  {
+    name: 'moveBudgetToPayer (FINANCE of the region only)',
+    query: 'mutation($id: ID!) { moveBudgetToPayer(id: $id) { id movedToPayer } }',
+    variables: (f) => ({ id: f.budget }),
+    expect: { ...everyone('deny'), public: 'unauth', financeCounty: 'allow' },
+  },
+  {
+    name: 'setBudget (FINANCE only; a malformed policy code: input)',
+    query: 'mutation { setBudget(input: { policyId: "bad", fiscalYear: 2026, amountFen: 100, reason: "矩阵" }) { id } }',
+    expect: { ...everyone('deny'), public: 'unauth', financeCounty: 'input' },
+  },
+  {
+    name: 'paymentOrders (the bureau, FINANCE, the auditor, department staff, enterprises: each its own scope)',
+    query: '{ paymentOrders(first: 5) { totalCount nodes { id payeeAccount } } }',
+    expect: { ...everyone('deny'), public: 'unauth', enterpriseSelf: 'allow', enterpriseOther: 'allow', reviewerCounty: 'allow', samrSystem: 'allow', taxSystem: 'allow', approvalCounty: 'allow', financeCounty: 'allow', auditor: 'allow' },
+  },
+  {
+    name: 'sendPaymentOrder (the Approval Bureau of the region only; a settled order is returned unchanged)',
+    query: 'mutation($id: ID!) { sendPaymentOrder(id: $id) { id status } }',
+    variables: (f) => ({ id: f.paymentOrder }),
+    expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow' },
+  },
+  {
+    name: 'retryPaymentOrder (the Approval Bureau of the region only)',
+    query: 'mutation($id: ID!) { retryPaymentOrder(id: $id) { id status } }',
+    variables: (f) => ({ id: f.paymentOrder }),
+    expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow' },
+  },
+  {
+    name: 'reconcilePayments (the Approval Bureau and FINANCE)',
+    query: 'mutation { reconcilePayments(date: "2026-09-28") { checked fixed differences { kind } } }',
+    expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', financeCounty: 'allow' },
+  },
+  {
+    name: 'Application.payment (the bureau, FINANCE, the auditor, the owning department, the enterprise itself)',
+    query: 'query($id: ID!) { application(id: $id) { id payment { id status amountFen payeeAccount } } }',
+    variables: (f) => ({ id: f.application }),
+    classify: (data) => (data.application?.payment ? 'allow' : 'absent'),
+    // FINANCE and ADMIN are refused the application itself (the applications subgraph); those who read it see the order only if they may.
+    expect: {
+      ...everyone('absent'),
+      public: 'unauth',
+      financeCounty: 'deny',
+      adminCity: 'deny',
+      adminCounty: 'deny',
+      enterpriseSelf: 'allow',
+      reviewerCounty: 'allow',
+      taxSystem: 'allow',
+      approvalCounty: 'allow',
+      auditor: 'allow',
+    },
+  },
 ];
 
 function outcomeOf(body: { data?: any; errors?: any[] }, row: Row): Outcome | string {
@@ -631,6 +699,17 @@ describeDb('role × operation matrix, through the gateway', () => {
       data: {}, reviewDays: 5, stepCount: 0, stateEnteredAt: at, submittedAt: at, updatedAt: at,
     });
     await graph.subgraphs.applications.db.orm.em.fork().insert(Application, application);
+    const budget = Object.assign(new BudgetIndicator(), {
+      id: randomUUID(), policyId: 'XG-2026-006', fiscalYear: 2026, level: 'COUNTY', regionCode: '360732', department: '360732-TAX', assignedFen: 100_000, heldFen: 0, spentFen: 50_000,
+      cityShareBp: null, movedToPayer: false, movedAt: null, createdAt: at, updatedAt: at,
+    });
+    await graph.subgraphs.funds.db.orm.em.fork().insert(BudgetIndicator, budget);
+    const paymentOrder = Object.assign(new PaymentOrder(), {
+      id: randomUUID(), applicationId: application.id, receiptNumber: application.receiptNumber, policyId: 'XG-2026-006', fiscalYear: 2026, regionCode: '360732', department: '360732-TAX',
+      creditCode: target, enterpriseName: '矩阵', amountFen: 50_000, cityFen: 0, countyFen: 50_000, payeeAccount: '6228480000000001', payeeBank: '江西兴国农村商业银行', status: 'SETTLED',
+      waitingReason: null, holding: false, bankReference: 'MATRIX0001', bankReason: null, attempts: 1, deadline: '2026-09-30', createdAt: at, sentAt: at, settledAt: at, updatedAt: at,
+    });
+    await graph.subgraphs.funds.db.orm.em.fork().insert(PaymentOrder, paymentOrder);
     let serial = 0;
     fixture = {
       dispatched,
@@ -640,6 +719,8 @@ describeDb('role × operation matrix, through the gateway', () => {
       departmentCase: departmentCase.id,
       application: application.id,
       receipt: application.receiptNumber,
+      budget: budget.id,
+      paymentOrder: paymentOrder.id,
       registration(regionCode) {
         serial++;
         const body = `MX${String(serial).padStart(6, '0')}`;
