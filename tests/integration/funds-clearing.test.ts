@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { BudgetEntry, BudgetIndicator, PaymentOrder, type BudgetEntryKind, type BudgetLevel, type PaymentStatus } from '../../subgraphs/funds/entities';
 import { assertFiscalYearOpen } from '../../subgraphs/funds/clearing/fiscal-year';
+import { createOrder } from '../../subgraphs/funds/payment.service';
 import { CLEARING_HEADERS } from '../../subgraphs/funds/clearing/columns';
 import { makeCreditCode } from '../../platform/credit-code';
 import { startTestGraph, type TestGraph } from '../support/graph';
@@ -262,10 +263,65 @@ describe('annual clearing (funds)', () => {
     // Reads still work, and say the year is closed.
     const read = await clearing(tokens.auditor, 2025, '360732');
     expect(read.body.data.annualClearing).toMatchObject({ closure: { fiscalYear: 2025, paidFen: 2_500_00 }, total: { paidFen: 2_500_00 } });
+    // Budget moves of the closed year are refused through the funds API; the open year's still go through.
+    const setOld = await graph.query('mutation($i: SetBudgetInput!) { setBudget(input: $i) { id } }', { i: { policyId: EDZ_POLICY, fiscalYear: 2025, amountFen: 20_000_00, reason: '追加' } }, tokens.finance);
+    expect(setOld.body.errors[0].extensions).toMatchObject({ code: 'WRONG_STATE', reason: 'FISCAL_YEAR_CLOSED' });
+    const oldBudget = seeded.indicators.find((i) => i.fiscalYear === 2025)!;
+    const adjustOld = await graph.query('mutation($id: ID!) { adjustBudget(id: $id, deltaFen: 100, reason: "追加") { id } }', { id: oldBudget.id }, tokens.finance);
+    expect(adjustOld.body.errors[0].extensions).toMatchObject({ code: 'WRONG_STATE', reason: 'FISCAL_YEAR_CLOSED' });
+    const after = await clearing(tokens.auditor, 2025, '360732');
+    expect(after.body.data.annualClearing.total.budgetFen).toBe(10_000_00);
     // The guard every budget move and order calls: the closed year refuses, the open one and other counties pass.
     const em = graph.subgraphs.funds.db.orm.em.fork();
     await expect(assertFiscalYearOpen(em, 2025, '360732')).rejects.toMatchObject({ extensions: { code: 'WRONG_STATE', reason: 'FISCAL_YEAR_CLOSED' } });
     await expect(assertFiscalYearOpen(em, 2026, '360732')).resolves.toBeUndefined();
     await expect(assertFiscalYearOpen(em, 2025, '360731')).resolves.toBeUndefined();
+  });
+
+  // Last: it adds a policy line and orders to 2026 that the tests above do not expect.
+  test('over budgets and payments made through the funds API, the clearing line is the sum of the settled payments (city 5:5, odd fen to the county)', async () => {
+    const policyId = 'XG-2026-030'; // a city policy of MIIT, shared 5:5
+    const set = await graph.query('mutation($i: SetBudgetInput!) { setBudget(input: $i) { id level assignedFen } }', { i: { policyId, fiscalYear: 2026, amountFen: 2_000_000_01, reason: '赣市财预〔2026〕12号' } }, tokens.finance);
+    expect(set.body.errors).toBeUndefined();
+    for (const budget of set.body.data.setBudget) {
+      expect((await graph.query('mutation($id: ID!) { moveBudgetToPayer(id: $id) { movedToPayer } }', { id: budget.id }, tokens.finance)).body.errors).toBeUndefined();
+    }
+    // Five cases awaiting payment, as the applications subgraph's event brings them (the consumer's service function).
+    const amounts = [1_234_57, 100_000_01, 7, 9_999_99, 50_000_00];
+    const em = graph.subgraphs.funds.db.orm.em.fork();
+    const ids: string[] = [];
+    for (const [i, amountFen] of amounts.entries()) {
+      const order = await em.fork().transactional((tx) =>
+        createOrder(tx, { applicationId: randomUUID(), policyId, department: MIIT, regionCode: '360732', creditCode: makeCreditCode({ authority: '9', entityType: '1', regionCode: '360732', orgBody8: `CP${String(i).padStart(6, '0')}` }), amountFen, payeeAccount: `62284800000100${String(i).padStart(2, '0')}`, payeeBank: '江西兴国农村商业银行' }, new Date('2026-11-26T02:00:00Z')),
+      );
+      ids.push(order.id);
+    }
+    // Four are paid by the Approval Bureau; one stays pending (held).
+    const sent = await graph.query('mutation($ids: [ID!]!) { sendPaymentOrders(ids: $ids) { id status amountFen cityFen countyFen } }', { ids: ids.slice(0, 4) }, tokens.approval);
+    expect(sent.body.errors).toBeUndefined();
+    const settled = sent.body.data.sendPaymentOrders.filter((o: any) => o.status === 'SETTLED');
+    expect(settled).toHaveLength(4);
+    const { body } = await clearing(tokens.finance, 2026, '360732', MIIT);
+    const line = body.data.annualClearing.lines.find((l: any) => l.policyId === policyId);
+    expect(line).toMatchObject({
+      budgetFen: 2_000_000_01,
+      cityBudgetFen: 1_000_000_00,
+      countyBudgetFen: 1_000_000_01,
+      paidFen: sum(settled.map((o: any) => o.amountFen)),
+      cityPaidFen: sum(settled.map((o: any) => o.cityFen)),
+      countyPaidFen: sum(settled.map((o: any) => o.countyFen)),
+      ledgerSpentFen: sum(settled.map((o: any) => o.amountFen)),
+      heldFen: 50_000_00,
+      remainingFen: 2_000_000_01 - sum(amounts),
+      paidCount: 4,
+      heldCount: 1,
+    });
+    // 1234.57 × 50 % → the city 617.28, the county 617.29.
+    expect(settled.find((o: any) => o.amountFen === 1_234_57)).toMatchObject({ cityFen: 617_28, countyFen: 617_29 });
+    // The funds subgraph's own totals agree with the clearing.
+    const budgets = await graph.query('{ budgets(fiscalYear: 2026, policyId: "XG-2026-030", first: 10) { nodes { assignedFen heldFen spentFen remainingFen } } }', {}, tokens.finance);
+    const nodes = budgets.body.data.budgets.nodes;
+    expect(sum(nodes.map((b: any) => b.spentFen))).toBe(line.paidFen);
+    expect(sum(nodes.map((b: any) => b.remainingFen))).toBe(line.remainingFen);
   });
 });
