@@ -85,7 +85,7 @@ export async function assign(
 /** ADJUST ± delta; refused when it would leave less than what orders already hold or spent. */
 export async function adjust(em: EntityManager, id: string, deltaFen: number, reason: string, actor: string, at: Date): Promise<void> {
   if (deltaFen === 0) return;
-  const year = await em.findOne(BudgetIndicator, { id }, { fields: ['fiscalYear', 'regionCode'] });
+  const year = await em.findOne(BudgetIndicator, { id });
   if (year) await assertFiscalYearOpen(em, year.fiscalYear, year.regionCode);
   const ok = await update(em, id, 'assigned_fen = assigned_fen + ?', 'assigned_fen + ? - held_fen - spent_fen >= 0', [deltaFen, deltaFen]);
   if (!ok) {
