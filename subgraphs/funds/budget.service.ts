@@ -87,12 +87,14 @@ export async function adjust(em: EntityManager, id: string, deltaFen: number, re
   if (deltaFen === 0) return;
   const year = await em.findOne(BudgetIndicator, { id });
   if (year) await assertFiscalYearOpen(em, year.fiscalYear, year.regionCode);
-  const ok = await update(em, id, 'assigned_fen = assigned_fen + ?', 'assigned_fen + ? - held_fen - spent_fen >= 0', [deltaFen, deltaFen]);
+  const ok = await update(em, id, 'assigned_fen = assigned_fen + ?', 'assigned_fen + ? - held_fen - spent_fen >= 0 and assigned_fen + ? <= 9007199254740991', [deltaFen, deltaFen, deltaFen]);
   if (!ok) {
     const b = await em.findOne(BudgetIndicator, { id }, { refresh: true });
     throw new AppError(
       ErrorCode.BAD_USER_INPUT,
-      `调减后预算将低于已占用与已支付之和：剩余 ${b ? remainingOf(b) : 0} 分，调减 ${-deltaFen} 分。请先处理待支付的支付令或少调减一些`,
+      deltaFen > 0
+        ? `调增后预算超出可记录的金额上限（9007199254740991 分），未作调整`
+        : `调减后预算将低于已占用与已支付之和：剩余 ${b ? remainingOf(b) : 0} 分，调减 ${-deltaFen} 分。请先处理待支付的支付令或少调减一些`,
     );
   }
   entry(em, id, 'ADJUST', deltaFen, actor, at, null, reason);

@@ -1,6 +1,7 @@
 import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CreditCodeScalar } from '../../platform/credit-code';
+import { Sensitive } from '../kit/audit-trail';
 import { FenScalar } from '../kit/money';
 
 /** Whose money a budget indicator is: the city's share of a city policy, or the county's. */
@@ -217,7 +218,8 @@ export class PaymentOrder {
   @Property({ type: 'bigint', runtimeType: 'number' })
   countyFen!: number;
 
-  /** Never a @Field: served masked (funds resolver). */
+  /** Never a @Field: served masked (funds resolver); masked in audit events. */
+  @Sensitive()
   @Property({ type: 'string', length: 40 })
   payeeAccount!: string;
 
@@ -276,7 +278,7 @@ export class ReconciliationDifference {
   @Field(() => ID, { nullable: true })
   orderId!: string | null;
 
-  @Field({ description: '差异类型：SETTLED_NOT_IN_STATEMENT、AMOUNT_DIFFERS、UNKNOWN_IN_STATEMENT' })
+  @Field({ description: '差异类型：SETTLED_NOT_IN_STATEMENT、AMOUNT_DIFFERS、UNKNOWN_IN_STATEMENT、SETTLED_AT_BANK' })
   kind!: string;
 
   @Field()

@@ -8,7 +8,8 @@ import { ApplicationPaymentResolver, PaymentOrderResolver } from './payment.reso
 import { reconcileJob } from './reconcile.job';
 import { ApplicationReference, applicationReference } from './application.stub';
 import { BudgetEntry, BudgetIndicator, PaymentOrder, ReconciliationReport } from './entities';
-import { SIMULATED_BANK_ENTITIES } from './bank';
+import { SIMULATED_BANK_ENTITIES, simulateBankFaultResolver } from './bank';
+import { bankOf } from './bank-of';
 import { createFundsLoaders, type FundsLoaders } from './loaders';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 
@@ -20,7 +21,8 @@ export const fundsSubgraph = defineSubgraph<FundsLoaders>({
   name: 'funds',
   owner: '县财政局（预算）· 县行政审批局（兑付）',
   department: 'FINANCE',
-  resolvers: [BudgetResolver, PaymentOrderResolver, ApplicationPaymentResolver, ClearingResolver],
+  // simulateBankFault (ADMIN, demos): the bank helper's resolver over this subgraph's configured adapter.
+  resolvers: [BudgetResolver, PaymentOrderResolver, ApplicationPaymentResolver, ClearingResolver, simulateBankFaultResolver((ctx) => bankOf(ctx.em, ctx.services))],
   consumers: [awaitingPaymentConsumer],
   jobs: [reconcileJob],
   orphanedTypes: [ApplicationReference],

@@ -20,6 +20,11 @@ import { FUNDS_FAMILY, PAYMENT_FAILED, PAYMENT_SETTLED, PAYMENT_WAITING_BUDGET, 
 
 /** A SENT order the bank does not know after this long was never received (crash before the send): reconciliation makes it PENDING again. */
 export const UNKNOWN_SEND_AFTER_MS = 5 * 60_000;
+/**
+ * A SENT order younger than this is left to its sender: the bank's status may still be the answer
+ * of an earlier attempt (FAILED, then retried under the same id and in flight now).
+ */
+export const RECONCILE_GRACE_MS = 60_000;
 
 /** Moves an order from one of `from` to `to`; true when this caller made the move. Only strings are bound. */
 async function claim(em: EntityManager, id: string, from: PaymentStatus[], to: PaymentStatus): Promise<boolean> {
@@ -323,6 +328,8 @@ export async function reconcile(em: EntityManager, bank: BankAdapter, date: stri
   const sent = await em.fork().find(PaymentOrder, { status: 'SENT' }, { orderBy: { sentAt: 'asc' } });
   for (const order of sent) {
     checkedIds.add(order.id);
+    const age = order.sentAt ? now().getTime() - new Date(order.sentAt).getTime() : Infinity;
+    if (age < RECONCILE_GRACE_MS) continue;
     const answer = await bank.status(order.id);
     if (answer) {
       const after = await applyAnswer(em, order.id, answer, actor);
@@ -345,9 +352,19 @@ export async function reconcile(em: EntityManager, bank: BankAdapter, date: stri
       differences.push({ orderId: order.id, kind: 'AMOUNT_DIFFERS', detail: `银行流水 ${line.bankReference} 金额 ${line.amountFen} 分，支付令金额 ${order.amountFen} 分` });
     }
     if (line.kind === 'TRANSFER') transferred.add(order.id);
+    // Money went out for an order we hold as failed or returned (an answer applied out of order):
+    // a person retries it — under the same id the bank answers its settlement and pays nothing more.
+    if (line.kind === 'TRANSFER' && (order.status === 'FAILED' || order.status === 'RETURNED') && (await bank.status(order.id))?.state === 'SETTLED') {
+      differences.push({ orderId: order.id, kind: 'SETTLED_AT_BANK', detail: `银行已入账（${line.bankReference}），支付令却记为${order.status === 'FAILED' ? '支付失败' : '被退回'}：请重新支付（同一幂等键，银行返回已入账结果，不会重复付款）` });
+    }
+    // A return line may be of an earlier attempt (returned, then retried and settled under the same
+    // id): only the bank's current state of the order says whether this settlement came back.
     if (line.kind === 'RETURN' && order.status === 'SETTLED') {
-      await applyAnswer(em, order.id, { state: 'RETURNED', bankReference: line.bankReference, reason: line.reason, at: line.at }, actor);
-      fixed++;
+      const current = await bank.status(order.id);
+      if (current?.state === 'RETURNED') {
+        await applyAnswer(em, order.id, current, actor);
+        fixed++;
+      }
     }
   }
   const settled = await em.fork().find(PaymentOrder, { status: { $in: ['SETTLED', 'RETURNED'] }, settledAt: { $ne: null } });

@@ -623,6 +623,11 @@ export const ROWS: Row[] = [
     expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', financeCounty: 'allow' },
   },
   {
+    name: 'simulateBankFault (ADMIN only: demos of the simulated bank)',
+    query: 'mutation { simulateBankFault(input: { kind: FAIL, orderId: "f0000000-0000-4000-8000-00000000fa11" }) { kind } }',
+    expect: { ...everyone('deny'), public: 'unauth', adminCity: 'allow', adminCounty: 'allow', adminOtherCounty: 'allow' },
+  },
+  {
     name: 'Application.payment (the bureau, FINANCE, the auditor, the owning department, the enterprise itself)',
     query: 'query($id: ID!) { application(id: $id) { id payment { id status amountFen payeeAccount } } }',
     variables: (f) => ({ id: f.application }),

@@ -8,6 +8,7 @@ import { residentIdCheckChar } from '../../subgraphs/kit/resident-id';
 import { PolicyMessage } from '../../subgraphs/policies/push';
 import { DepartmentCase } from '../../subgraphs/departments/department-case.entity';
 import { Application } from '../../subgraphs/applications/application.entity';
+import { BudgetIndicator, PaymentOrder } from '../../subgraphs/funds/entities';
 import { describeDb, testDriver } from '../support/db';
 import { eventually } from '../support/events';
 import { startTestGraph, type TestGraph } from '../support/graph';
@@ -95,6 +96,16 @@ const confirm = 'mutation($i: ConfirmWhiteListInput!) { confirmWhiteList(input: 
 const hold = (mutation: string, id: string, args: string) => ({ query: `mutation { ${mutation}(id: "${id}"${args}) { id } }` });
 const correct = `mutation { correctPayeeAccount(id: "${payable}", account: "6228480011225566", bank: "江西兴国农村商业银行潋江支行") { id } }`;
 
+// Funds: a moved 2026 budget holding two PENDING orders, an unmoved one, and a FAILED order (written in beforeAll).
+const fundsBudget = 'f1000000-0000-4000-8000-000000000001';
+const fundsUnmoved = 'f1000000-0000-4000-8000-000000000002';
+const pendingOrder = 'f2000000-0000-4000-8000-000000000001';
+const pendingOrder2 = 'f2000000-0000-4000-8000-000000000002';
+const failedOrder = 'f2000000-0000-4000-8000-000000000003';
+const finance = { role: 'FINANCE', region: '360732' };
+const setBudget = (reason: string) => ({ query: `mutation { setBudget(input: { policyId: "XG-2026-004", fiscalYear: 2026, amountFen: 100000, reason: "${reason}" }) { id } }` });
+const orderOp = (mutation: string, id: string) => ({ query: `mutation { ${mutation}(id: "${id}") { id status } }` });
+
 // Rows run in this order: signAuditCheckpoint needs entries the others appended.
 const ROWS: Record<string, Row> = {
   registerEnterprise: {
@@ -170,6 +181,29 @@ const ROWS: Record<string, Row> = {
     ok: { caller: { role: 'FINANCE', region: '360732' }, query: 'mutation { closeFiscalYear(fiscalYear: 2098, regionCode: "360732") { id } }' },
     refused: { caller: approval, query: 'mutation { closeFiscalYear(fiscalYear: 2098, regionCode: "360732") { id } }' },
   },
+  setBudget: { ok: { caller: finance, ...setBudget('兴财预〔2026〕1号') }, refused: { caller: approval, ...setBudget('兴财预〔2026〕1号') } },
+  adjustBudget: {
+    ok: { caller: finance, query: `mutation { adjustBudget(id: "${fundsBudget}", deltaFen: 100, reason: "追加") { id } }` },
+    refused: { caller: finance, query: `mutation { adjustBudget(id: "${fundsBudget}", deltaFen: 100, reason: " ") { id } }` },
+  },
+  moveBudgetToPayer: {
+    ok: { caller: finance, query: `mutation { moveBudgetToPayer(id: "${fundsUnmoved}") { id movedToPayer } }` },
+    refused: { caller: approval, query: `mutation { moveBudgetToPayer(id: "${fundsUnmoved}") { id movedToPayer } }` },
+  },
+  sendPaymentOrder: { ok: { caller: approval, ...orderOp('sendPaymentOrder', pendingOrder) }, refused: { caller: finance, ...orderOp('sendPaymentOrder', pendingOrder) } },
+  sendPaymentOrders: {
+    ok: { caller: approval, query: `mutation { sendPaymentOrders(ids: ["${pendingOrder2}"]) { id status } }` },
+    refused: { caller: approval, query: 'mutation { sendPaymentOrders(ids: []) { id } }' },
+  },
+  retryPaymentOrder: { ok: { caller: approval, ...orderOp('retryPaymentOrder', failedOrder) }, refused: { caller: finance, ...orderOp('retryPaymentOrder', failedOrder) } },
+  reconcilePayments: {
+    ok: { caller: approval, query: 'mutation { reconcilePayments(date: "2026-09-29") { checked } }' },
+    refused: { caller: { role: 'AUDITOR' }, query: 'mutation { reconcilePayments(date: "2026-09-29") { checked } }' },
+  },
+  simulateBankFault: {
+    ok: { caller: { role: 'ADMIN', region: '360732' }, query: 'mutation { simulateBankFault(input: { kind: FAIL, orderId: "f2000000-0000-4000-8000-0000000000ff" }) { kind } }' },
+    refused: { caller: { role: 'AUDITOR' }, query: 'mutation { simulateBankFault(input: { kind: FAIL, orderId: "f2000000-0000-4000-8000-0000000000ff" }) { kind } }' },
+  },
   signAuditCheckpoint: {
     ok: { caller: { role: 'ADMIN', region: '360732' }, query: 'mutation { signAuditCheckpoint { seq } }' },
     refused: { caller: { role: 'AUDITOR' }, query: 'mutation { signAuditCheckpoint { seq } }' },
@@ -232,6 +266,18 @@ describeDb(`every mutation lands in the audit store; a refused one does not (${t
     await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(heldToRelease, 'HELD', 'XG-2026-016', '360732-20260101-990003'));
     await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(heldToRefuse, 'HELD', 'XG-2026-020', '360732-20260101-990004'));
     await graph.subgraphs.applications.db.orm.em.fork().insert(Application, applicationOf(payable, 'AWAITING_PAYMENT', 'XG-2026-023', '360732-20260101-990005'));
+    const funds = graph.subgraphs.funds.db.orm.em.fork();
+    const budgetOf = (id: string, policyId: string, moved: boolean, heldFen: number) =>
+      Object.assign(new BudgetIndicator(), { id, policyId, fiscalYear: 2026, level: 'COUNTY', regionCode: '360732', department: '360732-MIIT', assignedFen: 1_000_000, heldFen, spentFen: 0, cityShareBp: null, movedToPayer: moved, movedAt: moved ? at : null, createdAt: at, updatedAt: at });
+    await funds.insert(BudgetIndicator, budgetOf(fundsBudget, 'XG-2026-023', true, 2000));
+    await funds.insert(BudgetIndicator, budgetOf(fundsUnmoved, 'XG-2026-005', false, 0));
+    const orderOf = (id: string, status: string) =>
+      Object.assign(new PaymentOrder(), {
+        id, applicationId: id.replace('f2', 'e2'), receiptNumber: null, policyId: 'XG-2026-023', fiscalYear: 2026, regionCode: '360732', department: '360732-MIIT', creditCode: registration.creditCode,
+        enterpriseName: registration.name, amountFen: 1000, cityFen: 0, countyFen: 1000, payeeAccount: '6228480011223344', payeeBank: '江西兴国农村商业银行营业部', status, waitingReason: null,
+        holding: status === 'PENDING', bankReference: null, bankReason: status === 'FAILED' ? '收款账户已冻结' : null, attempts: status === 'FAILED' ? 1 : 0, deadline: '2026-09-30', createdAt: at, sentAt: null, settledAt: null, updatedAt: at,
+      });
+    for (const [id, status] of [[pendingOrder, 'PENDING'], [pendingOrder2, 'PENDING'], [failedOrder, 'FAILED']]) await funds.insert(PaymentOrder, orderOf(id, status));
     const screened = await graph.query('{ enterprisePopulation(regionCode: "360732") { screening(policyId: "XG-2026-001") { id digest eligibleCount } } }', {}, await graph.token(miit));
     const { id, digest, eligibleCount } = screened.body.data.enterprisePopulation.screening;
     Object.assign(kept, { id, digest });

@@ -33,14 +33,17 @@ export interface BankAnswer {
 /**
  * One line of the payer account's statement (对账单): one per settled transfer (TRANSFER, money
  * out) and one per return (RETURN, money back). Refused orders move no money and have no line.
+ * (A type, not an interface: it is assignable to index-signature shapes such as `Record<string, unknown>`.)
  */
-export interface StatementLine {
+export type StatementLine = {
   /** Order of the lines on the statement (increasing). */
   seq: number;
   /** The bank's booking date, YYYY-MM-DD in China (Asia/Shanghai). */
   date: string;
   at: Date;
   kind: 'TRANSFER' | 'RETURN';
+  /** What the line tells of its order: TRANSFER → SETTLED (money out), RETURN → RETURNED (money back). */
+  state: 'SETTLED' | 'RETURNED';
   orderId: string;
   bankReference: string;
   /** Always positive; `kind` says the direction. */
@@ -52,7 +55,7 @@ export interface StatementLine {
   reason?: string;
   /** The payer account's balance after this line. */
   balanceAfterFen: number;
-}
+};
 
 /**
  * The bank did not answer in time. `booked` is what the bank knows and the caller does not: the

@@ -3,6 +3,7 @@ import type { BankAdapter } from './adapter';
 
 export * from './adapter';
 export * from './simulated-bank';
+export * from './simulate.resolver';
 export { SIMULATED_BANK_ENTITIES, SimBankAccount, SimBankFault, SimBankLine, SimBankOrder } from './simulated-bank.entities';
 
 /** The adapters `BANK_ADAPTER` may name. A real agent bank's adapter is added here (docs/funds-bank.md). */

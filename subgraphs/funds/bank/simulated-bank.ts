@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM, raw, TransactionContext, type EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import { AppError, ErrorCode, echo } from '../../../platform/errors';
 import { toChinaDate } from '../../kit/calendar';
 import { BankTimeout, type BankAdapter, type BankAnswer, type BankOrder, type BankState, type StatementLine } from './adapter';
 import { SimBankAccount, SimBankFault, SimBankLine, SimBankOrder } from './simulated-bank.entities';
@@ -61,6 +62,7 @@ const DEFAULT_REASONS: Record<BankFaultKind, string> = {
   RETURN: '收款行退汇：模拟退回',
 };
 const REPEATABLE = ['NEW', 'FAILED', 'RETURNED'];
+const STATE_NAMES: Record<string, string> = { NEW: '“未入账”', SETTLED: '“已入账”', FAILED: '“已拒绝”', RETURNED: '“已退回”' };
 
 /**
  * The default BankAdapter: a bank that really keeps books (accounts, a statement, each order id
@@ -83,6 +85,8 @@ export class SimulatedBank implements BankAdapter {
   }
 
   async send(order: BankOrder): Promise<BankAnswer> {
+    // The key is the caller's; a bad one is a programming error, not a refusal the bank could record.
+    if (typeof order.orderId !== 'string' || !order.orderId || order.orderId.length > 64) throw new Error('SimulatedBank.send: orderId is 1–64 characters');
     await this.open();
     const outcome = await this.inTransaction((em) => this.book(em, order));
     if (outcome.timeout) throw new BankTimeout(order.orderId, outcome.timeout === 'AFTER');
@@ -123,7 +127,9 @@ export class SimulatedBank implements BankAdapter {
     await this.open();
     return this.inTransaction(async (em) => {
       const order = await em.findOne(SimBankOrder, { orderId });
-      if (!order || order.state !== 'SETTLED') throw new Error(`returnPayment: order ${orderId} is not settled at the bank (${order?.state ?? 'unknown'})`);
+      if (!order || order.state !== 'SETTLED') {
+        throw new AppError(ErrorCode.WRONG_STATE, `只能退回已入账的支付：支付令 ${echo(orderId)} 在银行的状态为${STATE_NAMES[order?.state ?? 'NEW']}`);
+      }
       return this.giveBack(em, order, reason, this.options.now());
     });
   }
@@ -306,6 +312,7 @@ function lineOf(row: SimBankLine): StatementLine {
     date: row.date,
     at: new Date(row.at),
     kind: row.kind as StatementLine['kind'],
+    state: row.kind === 'RETURN' ? 'RETURNED' : 'SETTLED',
     orderId: row.orderId,
     bankReference: row.bankReference,
     amountFen: row.amountFen,
