@@ -269,8 +269,14 @@ describe('annual clearing (funds)', () => {
     const oldBudget = seeded.indicators.find((i) => i.fiscalYear === 2025)!;
     const adjustOld = await graph.query('mutation($id: ID!) { adjustBudget(id: $id, deltaFen: 100, reason: "追加") { id } }', { id: oldBudget.id }, tokens.finance);
     expect(adjustOld.body.errors[0].extensions).toMatchObject({ code: 'WRONG_STATE', reason: 'FISCAL_YEAR_CLOSED' });
+    // A case of the closed year coming to be paid holds nothing: its order waits, saying why.
+    const late = await graph.subgraphs.funds.db.orm.em.fork().transactional((tx) =>
+      createOrder(tx, { applicationId: randomUUID(), policyId: EDZ_POLICY, department: EDZ, regionCode: '360732', creditCode: makeCreditCode({ authority: '9', entityType: '1', regionCode: '360732', orgBody8: 'CL999999' }), amountFen: 1_00, payeeAccount: '6228480000000099', payeeBank: '江西兴国农村商业银行' }, new Date('2025-12-30T02:00:00Z')),
+    );
+    expect(late).toMatchObject({ fiscalYear: 2025, status: 'WAITING_BUDGET', holding: false });
+    expect(late.waitingReason).toContain('已关账');
     const after = await clearing(tokens.auditor, 2025, '360732');
-    expect(after.body.data.annualClearing.total.budgetFen).toBe(10_000_00);
+    expect(after.body.data.annualClearing.total).toMatchObject({ budgetFen: 10_000_00, heldFen: 0, outstandingFen: 1_00 });
     // The guard every budget move and order calls: the closed year refuses, the open one and other counties pass.
     const em = graph.subgraphs.funds.db.orm.em.fork();
     await expect(assertFiscalYearOpen(em, 2025, '360732')).rejects.toMatchObject({ extensions: { code: 'WRONG_STATE', reason: 'FISCAL_YEAR_CLOSED' } });
