@@ -6,6 +6,7 @@ import { fundsSubgraph } from '../../subgraphs/funds';
 import { SimBankLine, SimulatedBank } from '../../subgraphs/funds/bank';
 import { adjust, assign, moveToPayer, remainingOf, splitAmount } from '../../subgraphs/funds/budget.service';
 import { BudgetEntry, BudgetIndicator, PaymentOrder } from '../../subgraphs/funds/entities';
+import { awaitingPaymentConsumer } from '../../subgraphs/funds/awaiting-payment.consumer';
 import { createOrder, reconcile, retryOrder, retryWaiting, sendOrder, UNKNOWN_SEND_AFTER_MS } from '../../subgraphs/funds/payment.service';
 import { describeDb, openTestDatabase, testDriver, type TestDatabase } from '../support/db';
 
@@ -102,6 +103,24 @@ describeDb(`funds: money invariants (${testDriver})`, () => {
     const payload = settled.map((e) => (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload)).find((p: any) => p.orderId === o.id);
     expect(payload).toMatchObject({ applicationId: o.applicationId, amountFen: 10_001, cityFen: 6000, countyFen: 4001, bankReference: sent.bankReference });
     expect(payload.payeeAccount).not.toBe(o.payeeAccount);
+    await assertAccounted(policyId);
+  });
+
+  test('the awaiting-payment consumer: one order per case however often delivered; a malformed payload is refused and stores nothing', async () => {
+    const policyId = newPolicy();
+    await budget(policyId, 5000);
+    const applicationId = randomUUID();
+    const payload = { applicationId, policyId, regionCode: '360732', department: '360732-MIIT', creditCode: '91360732MA00000012', amountFen: 1200, payeeAccount: '6228480000004321', payeeBank: '江西兴国农村商业银行' };
+    const deliver = (p: Record<string, unknown>) =>
+      em().transactional((tx) => awaitingPaymentConsumer.handle(tx, { id: randomUUID(), family: 'applications', type: 'application.awaiting_payment', source: 'applications', occurredAt: now().toISOString(), payload: p }, { now }, undefined));
+    await deliver(payload);
+    await deliver(payload);
+    expect(await em().count(PaymentOrder, { applicationId })).toBe(1);
+    for (const bad of [{ ...payload, applicationId: randomUUID(), amountFen: 12.5 }, { ...payload, applicationId: randomUUID(), payeeAccount: null }, { ...payload, applicationId: 'x' }]) {
+      await expect(deliver(bad)).rejects.toThrow(/application.awaiting_payment/);
+    }
+    expect(await em().count(PaymentOrder, { policyId })).toBe(1);
+    expect((await indicators(policyId))[0].heldFen).toBe(1200);
     await assertAccounted(policyId);
   });
 
