@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { renderPayments, type PaymentsReport } from './payments';
 
 /**
  * The applications phase of `npm run bench` (bench/gateway.ts starts the graph): the throughput of
@@ -57,11 +58,13 @@ export interface ApplicationsReport {
   statuses: Record<string, number>;
   failed: number;
   problems: string[];
+  /** The payments phase over these cases (bench/payments.ts), unless `--skip payments`. */
+  payments?: PaymentsReport;
 }
 
-const POLICY_ID = 'XG-2099-950';
-const DEPARTMENT = '360732-MIIT';
-const REGION = '360732';
+export const POLICY_ID = 'XG-2099-950';
+export const DEPARTMENT = '360732-MIIT';
+export const REGION = '360732';
 
 class GraphError extends Error {}
 
@@ -267,5 +270,6 @@ export function renderApplications(r: ApplicationsReport): string[] {
     `  final states: ${Object.entries(r.statuses).map(([s, n]) => `${s} ${n}`).join(', ') || 'n/a'}`,
   ];
   if (r.problems.length) lines.push(`  FAILED: ${r.problems.join(' | ').slice(0, 1000)}`);
+  if (r.payments) lines.push(...renderPayments(r.payments));
   return lines;
 }

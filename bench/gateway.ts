@@ -14,7 +14,8 @@ import { REQUIRED_FIELDS } from '../subgraphs/policies/matching/enterprise.stub'
 import type { LoadResult, LoadSpec } from './loader';
 import { freePort, sampleProcess, startNode, waitReady, type Child } from './processes';
 import { renderScreening, runScreening, type ScreeningReport } from './screening';
-import { renderApplications, runApplications, type ApplicationsReport } from './applications';
+import { DEPARTMENT as APPLICATIONS_DEPARTMENT, REGION as APPLICATIONS_REGION, renderApplications, runApplications, type ApplicationsReport } from './applications';
+import { runPayments } from './payments';
 
 /**
  * `npm run bench [-- --peers] [-- --rounds 3] [-- --duration 5] [-- --connections 10,50] [-- --skip screening] [-- --applications 200] [-- --only applications] [-- --json]`
@@ -84,8 +85,8 @@ export interface Workload {
   phase?: Phase;
 }
 
-/** Parts of the bench `--skip` can leave out: the joint audit's workload, the calculator's two, the screening phase, the applications phase. */
-const PHASES = ['joint-audit', 'calculator', 'screening', 'applications'] as const;
+/** Parts of the bench `--skip` can leave out: the joint audit's workload, the calculator's two, the screening phase, the applications phase, the payments after it. */
+const PHASES = ['joint-audit', 'calculator', 'screening', 'applications', 'payments'] as const;
 type Phase = (typeof PHASES)[number];
 
 const ENTERPRISE_FIELDS = `creditCode name scale tags registeredOn
@@ -869,7 +870,14 @@ async function applicationsPhase(settings: Settings, dataDir: string, keys: Keys
     say(`applications phase: one process with every subgraph and the gateway (${settings.enterprises} demo enterprises)…`);
     const url = await startOneProcessGraph(settings, join(dataDir, 'applications'), keys, root, children);
     const jwt = loadConfig({ NODE_ENV: 'test', JWT_SECRET: keys.jwtSecret, GATEWAY_PRIVATE_KEY: keys.gatewayPrivateKey, DATA_DIR: dataDir }, 'gateway').jwt;
-    return await runApplications({ gatewayUrl: url, token: (claims) => signDevToken(jwt, claims), say, cases: settings.applications, concurrency: settings.applicationsConcurrency });
+    const token = (claims: Parameters<typeof signDevToken>[1]) => signDevToken(jwt, claims);
+    const report = await runApplications({ gatewayUrl: url, token, say, cases: settings.applications, concurrency: settings.applicationsConcurrency });
+    // The payments phase over the same graph: the cases awaiting payment are paid ("1,000 payments settled" with --applications 1000).
+    if (!settings.skip.includes('payments') && report.statuses.AWAITING_PAYMENT) {
+      report.payments = await runPayments({ gatewayUrl: url, token, say, policyId: report.policyId, department: APPLICATIONS_DEPARTMENT, region: APPLICATIONS_REGION, awaiting: report.statuses.AWAITING_PAYMENT, concurrency: 2 });
+      report.failed += report.payments.failed;
+    }
+    return report;
   } finally {
     await Promise.all(children.map((c) => c.stop()));
   }

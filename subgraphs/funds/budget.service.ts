@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { AppError, ErrorCode } from '../../platform/errors';
+import { assertFiscalYearOpen } from './clearing/fiscal-year';
 import { BudgetEntry, BudgetIndicator, type BudgetEntryKind, type BudgetLevel } from './entities';
 
 /**
@@ -57,6 +58,8 @@ export async function assign(
   actor: string,
   at: Date,
 ): Promise<BudgetIndicator> {
+  // A closed year (年度关账, funds/clearing) takes no budget moves.
+  await assertFiscalYearOpen(em, key.fiscalYear, key.regionCode);
   const existing = await em.findOne(BudgetIndicator, { policyId: key.policyId, fiscalYear: key.fiscalYear, level: key.level, regionCode: key.regionCode });
   if (existing) {
     await adjust(em, existing.id, amountFen - existing.assignedFen, reason, actor, at);
@@ -82,6 +85,8 @@ export async function assign(
 /** ADJUST ± delta; refused when it would leave less than what orders already hold or spent. */
 export async function adjust(em: EntityManager, id: string, deltaFen: number, reason: string, actor: string, at: Date): Promise<void> {
   if (deltaFen === 0) return;
+  const year = await em.findOne(BudgetIndicator, { id });
+  if (year) await assertFiscalYearOpen(em, year.fiscalYear, year.regionCode);
   const ok = await update(em, id, 'assigned_fen = assigned_fen + ?', 'assigned_fen + ? - held_fen - spent_fen >= 0 and assigned_fen + ? <= 9007199254740991', [deltaFen, deltaFen, deltaFen]);
   if (!ok) {
     const b = await em.findOne(BudgetIndicator, { id }, { refresh: true });
@@ -138,6 +143,7 @@ export async function unspend(em: EntityManager, id: string, amountFen: number, 
 export async function moveToPayer(em: EntityManager, id: string, at: Date): Promise<void> {
   const indicator = await em.findOne(BudgetIndicator, { id });
   if (!indicator || indicator.movedToPayer) return;
+  await assertFiscalYearOpen(em, indicator.fiscalYear, indicator.regionCode);
   indicator.movedToPayer = true;
   indicator.movedAt = at;
   indicator.updatedAt = at;

@@ -1,6 +1,9 @@
 import { defineSubgraph } from '../kit/subgraph';
 import { awaitingPaymentConsumer } from './awaiting-payment.consumer';
 import { BudgetResolver } from './budget.resolver';
+import { ClearingResolver } from './clearing/clearing.resolver';
+import { clearingExport } from './clearing/export';
+import { FiscalYearClosure } from './clearing/fiscal-year.entity';
 import { ApplicationPaymentResolver, PaymentOrderResolver } from './payment.resolver';
 import { reconcileJob } from './reconcile.job';
 import { ApplicationReference, applicationReference } from './application.stub';
@@ -19,13 +22,15 @@ export const fundsSubgraph = defineSubgraph<FundsLoaders>({
   owner: '县财政局（预算）· 县行政审批局（兑付）',
   department: 'FINANCE',
   // simulateBankFault (ADMIN, demos): the bank helper's resolver over this subgraph's configured adapter.
-  resolvers: [BudgetResolver, PaymentOrderResolver, ApplicationPaymentResolver, simulateBankFaultResolver((ctx) => bankOf(ctx.em, ctx.services))],
+  resolvers: [BudgetResolver, PaymentOrderResolver, ApplicationPaymentResolver, ClearingResolver, simulateBankFaultResolver((ctx) => bankOf(ctx.em, ctx.services))],
   consumers: [awaitingPaymentConsumer],
   jobs: [reconcileJob],
   orphanedTypes: [ApplicationReference],
-  entities: [BudgetIndicator, BudgetEntry, PaymentOrder, ReconciliationReport, ...SIMULATED_BANK_ENTITIES],
+  entities: [BudgetIndicator, BudgetEntry, PaymentOrder, ReconciliationReport, FiscalYearClosure, ...SIMULATED_BANK_ENTITIES],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   createLoaders: (em) => createFundsLoaders(em),
+  // 年度清算 as a file (funds/clearing/export.ts): GET /exports/funds/clearing at the gateway.
+  exports: { clearing: clearingExport },
   referenceResolvers: {
     Application: { __resolveReference: (reference: Record<string, unknown>) => applicationReference(reference) },
   },

@@ -7,6 +7,7 @@ import { emit } from '../kit/events';
 import { maskBankAccount } from '../kit/mask';
 import { BankTimeout, type BankAdapter, type BankAnswer } from './bank';
 import { entry, LEVEL_NAMES, release, remainingOf, reserve, spend, splitAmount, tableOf, unreserve, unspend } from './budget.service';
+import { FiscalYearClosure } from './clearing/fiscal-year.entity';
 import { BudgetIndicator, PaymentOrder, ReconciliationReport, type PaymentStatus, type ReconciliationDifference } from './entities';
 import { FUNDS_FAMILY, PAYMENT_FAILED, PAYMENT_SETTLED, PAYMENT_WAITING_BUDGET, type AwaitingPaymentPayload, type PaymentSettledPayload } from './events';
 
@@ -53,6 +54,10 @@ async function indicatorsOf(em: EntityManager, order: PaymentOrder): Promise<{ c
  * Returns undefined when held, else the reason (which budget, how much is missing).
  */
 async function holdOrder(em: EntityManager, order: PaymentOrder, actor: string, at: Date): Promise<{ reason: string; missingFen: number } | undefined> {
+  // A closed year (年度关账, funds/clearing) holds nothing: the order waits with the reason (a new
+  // or retried order of a closed year is for 县财政局 to settle with next year's budget).
+  const closure = await em.findOne(FiscalYearClosure, { fiscalYear: order.fiscalYear, regionCode: order.regionCode });
+  if (closure) return { reason: `${order.fiscalYear} 年度（地区 ${order.regionCode}）已关账，不能再占用该年度预算，需 ${order.amountFen} 分`, missingFen: order.amountFen };
   const { city, county } = await indicatorsOf(em, order);
   // The split is the indicators' (set with the budget from the policy's shares): recomputed on each hold, so a budget set after the order came applies.
   const { cityFen, countyFen } = splitAmount(order.amountFen, city?.cityShareBp ?? county?.cityShareBp ?? null);

@@ -547,6 +547,19 @@ export const ROWS: Row[] = [
     query: '{ supervision(regionCode: "360732", asOf: "2026-10-12") { overdueCount } }',
     expect: { ...everyone('deny'), public: 'unauth', approvalCounty: 'allow', auditor: 'allow', adminCity: 'allow', adminCounty: 'allow' },
   },
+  // ---- funds: 年度清算 (docs/funds-clearing.md). FINANCE and the Approval Bureau of the region, the
+  // auditor, and departments (their own rows: tests/integration/funds-clearing.test.ts) read it; only
+  // FINANCE of the county closes a year (2099: no order of it is open, so the close goes through).
+  {
+    name: 'annualClearing of 360732 (FINANCE, APPROVAL_BUREAU, departments — their own rows —, the auditor)',
+    query: '{ annualClearing(fiscalYear: 2026, regionCode: "360732") { total { paidFen } } }',
+    expect: { ...everyone('deny'), public: 'unauth', reviewerCounty: 'allow', samrSystem: 'allow', taxSystem: 'allow', approvalCounty: 'allow', financeCounty: 'allow', auditor: 'allow' },
+  },
+  {
+    name: 'closeFiscalYear of 360732 (FINANCE of the county only)',
+    query: 'mutation { closeFiscalYear(fiscalYear: 2099, regionCode: "360732") { fiscalYear } }',
+    expect: { ...everyone('deny'), public: 'unauth', financeCounty: 'allow' },
+  },
   {
     // Whoever reads the application (the applications subgraph decides: others find it absent) and may read the
     // case: the bureau, the auditor (and the owning department's staff, tests/integration/departments.test.ts);

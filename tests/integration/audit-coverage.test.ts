@@ -176,6 +176,11 @@ const ROWS: Record<string, Row> = {
   releaseHold: { ok: { caller: approval, ...hold('releaseHold', heldToRelease, ', reason: "已整改"') }, refused: { caller: approval, ...hold('releaseHold', heldToRelease, ', reason: " "') } },
   refuseHeld: { ok: { caller: approval, ...hold('refuseHeld', heldToRefuse, ', reason: "未整改", policyExplanation: "依据第十二条"') }, refused: { caller: miit, ...hold('refuseHeld', heldToRefuse, ', reason: "未整改", policyExplanation: "依据第十二条"') } },
   correctPayeeAccount: { ok: { caller: self(), query: correct }, refused: { caller: otherEnterprise, query: correct } },
+  // 年度关账 (funds/clearing): a year with no orders closes; the Approval Bureau may not close one.
+  closeFiscalYear: {
+    ok: { caller: { role: 'FINANCE', region: '360732' }, query: 'mutation { closeFiscalYear(fiscalYear: 2098, regionCode: "360732") { id } }' },
+    refused: { caller: approval, query: 'mutation { closeFiscalYear(fiscalYear: 2098, regionCode: "360732") { id } }' },
+  },
   setBudget: { ok: { caller: finance, ...setBudget('兴财预〔2026〕1号') }, refused: { caller: approval, ...setBudget('兴财预〔2026〕1号') } },
   adjustBudget: {
     ok: { caller: finance, query: `mutation { adjustBudget(id: "${fundsBudget}", deltaFen: 100, reason: "追加") { id } }` },
