@@ -99,4 +99,37 @@ describeDb('funds: budgets and payment orders through the gateway', () => {
     const report = await graph.query('mutation { reconcilePayments(date: "2026-09-29") { checked fixed differences { kind } } }', undefined, approval);
     expect(report.body.data.reconcilePayments).toEqual({ checked: 1, fixed: 0, differences: [] });
   });
+
+  test('一站兑付 end to end: an application approved and audited becomes an order, paid once through the bank, and the case is PAID then ARCHIVED with a dossier that verifies', async () => {
+    const CLEAN = '9136073256850595XR'; // no finding that blocks (a dishonesty listing lifted in 2025)
+    const hall = await graph.token({ role: 'WINDOW_CLERK', department: '360732-APPROVAL', region: '360732' });
+    const miit = await graph.token({ role: 'DEPARTMENT_SYSTEM', department: '360732-MIIT', region: '360732' });
+    const auditor = await graph.token({ role: 'AUDITOR' });
+    const materials = [await graph.uploadMaterial(CLEAN, '专精特新认定文件'), await graph.uploadMaterial(CLEAN, '专精特新中小企业奖励申报表')];
+    const submitted = await graph.query('mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { id } }', { i: { policyId: 'XG-2026-003', creditCode: CLEAN, data: {}, materials } }, hall);
+    expect(submitted.body.errors).toBeUndefined();
+    const id = submitted.body.data.submitApplication.id;
+    expect((await graph.query('mutation($id: ID!) { checkApplication(id: $id, input: { accept: true }) { status } }', { id }, hall)).body.data.checkApplication.status).toBe('IN_REVIEW');
+    const decision = { applicationId: id, decisionId: 'funds-e2e-0001', outcome: 'APPROVED', amountFen: 200_000, payeeAccount: '6228480000000888', payeeBank: '江西兴国农村商业银行' };
+    expect((await graph.query('mutation($i: DepartmentDecisionInput!) { recordDepartmentDecision(input: $i) { status } }', { i: decision }, miit)).body.errors).toBeUndefined();
+    const CASE = 'query($id: ID!) { application(id: $id) { status timeline { action } } }';
+    const awaiting = await eventually(async () => (await graph.query(CASE, { id }, auditor)).body.data.application, (a) => a.status !== 'APPROVED' && a.status !== 'JOINT_AUDIT', 30_000);
+    expect(awaiting.status).toBe('AWAITING_PAYMENT');
+
+    // The county's budget for the policy, set and moved to the payer: the waiting order is held and can be paid.
+    const set = await graph.query('mutation($i: SetBudgetInput!) { setBudget(input: $i) { id } }', { i: { policyId: 'XG-2026-003', fiscalYear: 2026, amountFen: 1_000_000, reason: '兴财预〔2026〕3号' } }, finance);
+    expect(set.body.errors).toBeUndefined();
+    for (const b of set.body.data.setBudget) await graph.query('mutation($id: ID!) { moveBudgetToPayer(id: $id) { movedToPayer } }', { id: b.id }, finance);
+    const pending = await eventually(() => order(id), (o) => o?.status === 'PENDING', 30_000);
+    const sent = await graph.query('mutation($id: ID!) { sendPaymentOrder(id: $id) { status amountFen } }', { id: pending!.id }, approval);
+    expect(sent.body.data.sendPaymentOrder).toEqual({ status: 'SETTLED', amountFen: 200_000 });
+
+    const archived = await eventually(async () => (await graph.query(CASE, { id }, auditor)).body.data.application, (a) => a.status === 'ARCHIVED', 30_000);
+    expect(archived.timeline.map((s: { action: string }) => s.action).slice(-4)).toEqual(['audit', 'clear', 'pay', 'archive']);
+    const dossier = await graph.query('query($id: ID!) { archivedDossier(applicationId: $id) { sha256 verified } }', { id }, auditor);
+    expect(dossier.body.data.archivedDossier).toMatchObject({ verified: true, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // Sent again: still one settled payment, the case stays archived.
+    expect((await graph.query('mutation($id: ID!) { sendPaymentOrder(id: $id) { status attempts } }', { id: pending!.id }, approval)).body.data.sendPaymentOrder).toEqual({ status: 'SETTLED', attempts: 1 });
+    expect(await graph.subgraphs.funds.db.orm.em.fork().count(PaymentOrder, { applicationId: id })).toBe(1);
+  }, 90_000);
 });
