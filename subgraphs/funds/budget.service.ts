@@ -72,6 +72,7 @@ export async function assign(
     heldFen: 0,
     spentFen: 0,
     movedToPayer: false,
+    closed: false,
     movedAt: null,
     createdAt: at,
     updatedAt: at,
@@ -87,9 +88,11 @@ export async function adjust(em: EntityManager, id: string, deltaFen: number, re
   if (deltaFen === 0) return;
   const year = await em.findOne(BudgetIndicator, { id });
   if (year) await assertFiscalYearOpen(em, year.fiscalYear, year.regionCode);
-  const ok = await update(em, id, 'assigned_fen = assigned_fen + ?', 'assigned_fen + ? - held_fen - spent_fen >= 0 and assigned_fen + ? <= 9007199254740991', [deltaFen, deltaFen, deltaFen]);
+  const ok = await update(em, id, 'assigned_fen = assigned_fen + ?', 'closed = false and assigned_fen + ? - held_fen - spent_fen >= 0 and assigned_fen + ? <= 9007199254740991', [deltaFen, deltaFen, deltaFen]);
   if (!ok) {
     const b = await em.findOne(BudgetIndicator, { id }, { refresh: true });
+    // Closed by a closeFiscalYear that committed while this move waited for the row.
+    if (b?.closed) await assertFiscalYearOpen(em, b.fiscalYear, b.regionCode);
     throw new AppError(
       ErrorCode.BAD_USER_INPUT,
       deltaFen > 0
@@ -103,14 +106,14 @@ export async function adjust(em: EntityManager, id: string, deltaFen: number, re
 /** HOLD: reserves `amountFen` for an order if the indicator is moved to the payer and has that much left. */
 export async function hold(em: EntityManager, id: string, amountFen: number, orderId: string, actor: string, at: Date): Promise<boolean> {
   if (amountFen === 0) return true;
-  const ok = await update(em, id, 'held_fen = held_fen + ?', 'moved_to_payer = true and assigned_fen - held_fen - spent_fen >= ?', [amountFen, amountFen]);
+  const ok = await update(em, id, 'held_fen = held_fen + ?', 'closed = false and moved_to_payer = true and assigned_fen - held_fen - spent_fen >= ?', [amountFen, amountFen]);
   if (ok) entry(em, id, 'HOLD', amountFen, actor, at, orderId);
   return ok;
 }
 
 /** The HOLD's UPDATE alone, the entry written by the caller once every part of an order is held. */
 export const reserve = (em: EntityManager, id: string, amountFen: number) =>
-  amountFen === 0 ? Promise.resolve(true) : update(em, id, 'held_fen = held_fen + ?', 'moved_to_payer = true and assigned_fen - held_fen - spent_fen >= ?', [amountFen, amountFen]);
+  amountFen === 0 ? Promise.resolve(true) : update(em, id, 'held_fen = held_fen + ?', 'closed = false and moved_to_payer = true and assigned_fen - held_fen - spent_fen >= ?', [amountFen, amountFen]);
 /** Undoes a `reserve` of the same transaction whose order could not hold its other part. */
 export const unreserve = (em: EntityManager, id: string, amountFen: number) =>
   amountFen === 0 ? Promise.resolve(true) : update(em, id, 'held_fen = held_fen - ?', 'held_fen >= ?', [amountFen, amountFen]);
@@ -144,8 +147,8 @@ export async function moveToPayer(em: EntityManager, id: string, at: Date): Prom
   const indicator = await em.findOne(BudgetIndicator, { id });
   if (!indicator || indicator.movedToPayer) return;
   await assertFiscalYearOpen(em, indicator.fiscalYear, indicator.regionCode);
-  indicator.movedToPayer = true;
-  indicator.movedAt = at;
-  indicator.updatedAt = at;
-  await em.flush();
+  // Conditional on the year still open, as every budget move (see `closed`).
+  const moved = await em.nativeUpdate(BudgetIndicator, { id, closed: false }, { movedToPayer: true, movedAt: at, updatedAt: at });
+  if (moved === 0) await assertFiscalYearOpen(em, indicator.fiscalYear, indicator.regionCode);
+  await em.refresh(indicator);
 }

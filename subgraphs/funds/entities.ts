@@ -83,6 +83,14 @@ export class BudgetIndicator {
   @Property({ type: 'boolean' })
   movedToPayer!: boolean;
 
+  /**
+   * Its fiscal year is closed (年度关账): set by closeFiscalYear in its transaction, and every budget
+   * move's conditional UPDATE requires it false — the row lock orders a move racing the close.
+   */
+  @Field({ description: '所属年度已关账（不再接受预算调整、归集与新的占用）' })
+  @Property({ type: 'boolean', default: false })
+  closed: boolean = false;
+
   @Field(() => Date, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   movedAt!: Date | null;

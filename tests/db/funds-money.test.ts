@@ -8,6 +8,7 @@ import { adjust, assign, moveToPayer, remainingOf, splitAmount } from '../../sub
 import { BudgetEntry, BudgetIndicator, PaymentOrder } from '../../subgraphs/funds/entities';
 import { awaitingPaymentConsumer } from '../../subgraphs/funds/awaiting-payment.consumer';
 import { createOrder, reconcile, retryOrder, retryWaiting, sendOrder, UNKNOWN_SEND_AFTER_MS } from '../../subgraphs/funds/payment.service';
+import { closeFiscalYear } from '../../subgraphs/funds/clearing/clearing.service';
 import { describeDb, openTestDatabase, testDriver, type TestDatabase } from '../support/db';
 
 /**
@@ -251,6 +252,29 @@ describeDb(`funds: money invariants (${testDriver})`, () => {
     expect((await retryOrder(em(), bank, o.id, ACTOR, now)).status).toBe('SETTLED');
     expect(await em().count(SimBankLine, { orderId: o.id })).toBe(1);
     await assertAccounted(policyId);
+  });
+
+  test('budget moves racing the close of their year: each lands before the close (in its totals) or is refused — the closure is final', async () => {
+    const policyId = newPolicy();
+    // A year of its own (2030): closing it leaves the other scenarios' 2026 alone.
+    const key = { policyId, fiscalYear: 2030, regionCode: '360732', department: '360732-MIIT', cityShareBp: null, level: 'COUNTY' as const };
+    const { id } = await em().transactional((tx) => assign(tx, key, 1_000_000, '预算批复', ACTOR, now()));
+    const moves = Array.from({ length: 20 }, () =>
+      em()
+        .transactional((tx) => adjust(tx, id, 1_000, '追加预算', ACTOR, now()))
+        .then(
+          () => 'moved',
+          (error: { extensions?: { reason?: string }; message: string }) => error.extensions?.reason ?? error.message,
+        ),
+    );
+    const closing = closeFiscalYear(em(), { role: 'FINANCE', region: '360732', subject: 'test:finance' }, { fiscalYear: 2030, regionCode: '360732' }, new Date('2031-01-05T02:00:00Z'));
+    const [closure, ...outcomes] = await Promise.all([closing, ...moves]);
+    const final = await em().findOneOrFail(BudgetIndicator, { id });
+    expect(final.closed).toBe(true);
+    expect(outcomes.every((o) => o === 'moved' || o === 'FISCAL_YEAR_CLOSED')).toBe(true);
+    expect(final.assignedFen).toBe(1_000_000 + 1_000 * outcomes.filter((o) => o === 'moved').length);
+    expect(closure.budgetFen).toBe(final.assignedFen);
+    await expect(em().transactional((tx) => adjust(tx, id, 1, '再追加', ACTOR, now()))).rejects.toMatchObject({ extensions: { reason: 'FISCAL_YEAR_CLOSED' } });
   });
 
   test('property: random budget moves, payments, failures, returns, retries and crashes keep every invariant', async () => {

@@ -85,6 +85,10 @@ export async function closeFiscalYear(em: EntityManager, identity: Identity, inp
   if (!county || county.level !== 'COUNTY') throw invalidInput([{ field: 'regionCode', message: `关账按县（区）进行：${input.regionCode} 不是平台已知的县（区）代码` }]);
   if (!identity.region || !regionCovers(identity.region, input.regionCode)) throw forbidden(`无权为地区 ${input.regionCode} 关账：您所属地区为 ${identity.region ?? '未知'}`);
   return em.transactional(async (tx) => {
+    // First, the year's indicators closed in this transaction: a budget move racing the close waits
+    // for their rows and then finds them closed (its UPDATE requires closed = false), so the totals
+    // read below are final. Undone with the rest if the close is refused.
+    await tx.nativeUpdate(BudgetIndicator, { fiscalYear: input.fiscalYear, regionCode: input.regionCode }, { closed: true });
     const existing = await tx.findOne(FiscalYearClosure, { fiscalYear: input.fiscalYear, regionCode: input.regionCode });
     if (existing) throw fiscalYearClosed(existing);
     const today = toChinaDate(now);
