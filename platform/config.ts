@@ -130,6 +130,9 @@ const EnvSchema = z.object({
   // --- departments (subgraphs/departments, docs/departments.md) ---
   /** Departments running their own business system: the kit-built back office takes none of their cases. */
   EXTERNAL_DEPARTMENTS: departmentList.default(['360732-HRSS', '360731-HRSS']),
+  // --- funds (subgraphs/funds, docs/funds-bank.md) ---
+  /** The agent bank's adapter: `simulated` (the default, and the only one so far: its books in the funds database). */
+  BANK_ADAPTER: z.enum(['simulated']).default('simulated'),
   // --- periodic jobs (subgraphs/kit/jobs.ts) ---
   /** How often the policies subgraph expires policies whose application window has ended. */
   POLICY_EXPIRY_INTERVAL: durationSeconds.default(3600),
@@ -292,6 +295,8 @@ export interface Config {
     /** EXTERNAL_DEPARTMENTS: departments with their own system; their accepted applications are not taken here. */
     external: string[];
   };
+  /** 一站兑付 (subgraphs/funds): BANK_ADAPTER, the agent bank's adapter. */
+  funds: { bankAdapter: 'simulated' };
   /** 精准推送 (subgraphs/policies/push): the re-screening job's interval. */
   push: { rescreenIntervalMs: number };
   /** `POST /uploads` (subgraphs/kit/uploads): the size limit and where files are kept. */
@@ -451,6 +456,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, piece: Piece = 
     },
     graph: { url: e.GRAPH_URL, serviceTokenFile: e.GRAPH_SERVICE_TOKEN_FILE, serviceTokenDir: e.GRAPH_SERVICE_TOKEN_DIR, timeoutMs: e.GRAPH_TIMEOUT_MS },
     departments: { external: e.EXTERNAL_DEPARTMENTS },
+    funds: { bankAdapter: e.BANK_ADAPTER },
     push: { rescreenIntervalMs: e.PUSH_RESCREEN_INTERVAL * 1000 },
     uploads: { maxBytes: e.UPLOAD_MAX_BYTES, dir: e.UPLOAD_DIR ?? join(e.DATA_DIR, 'uploads') },
   };

@@ -10,8 +10,8 @@ export interface Services {
   graph?: GraphClient;
   /** The clock; tests set it. Unset: the system clock. */
   now?: () => Date;
-  /** The process's settings, for background work whose behaviour is one (EXTERNAL_DEPARTMENTS); unset: each reader's default. */
-  config?: Pick<Config, 'departments'>;
+  /** The process's settings, for work whose behaviour is one (EXTERNAL_DEPARTMENTS, BANK_ADAPTER); unset: each reader's default. */
+  config?: Pick<Config, 'departments' | 'funds'>;
   /** Aborted when the process stops (kit/jobs.ts): long work ends at its next step instead of holding the shutdown. */
   signal?: AbortSignal;
 }

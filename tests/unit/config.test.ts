@@ -33,6 +33,12 @@ describe('configuration', () => {
     expect(problemsOf({ DATA_DIR: dataDir, HRSS_PORT: 'x' })).toEqual([expect.stringMatching(/^HRSS_PORT: /)]);
   });
 
+  test('the agent bank: the simulated bank by default; an adapter that does not exist fails the start naming BANK_ADAPTER', () => {
+    const dataDir = newDataDir();
+    expect(loadConfig({ DATA_DIR: dataDir }).funds.bankAdapter).toBe('simulated');
+    expect(problemsOf({ DATA_DIR: dataDir, BANK_ADAPTER: 'acme-bank' })).toEqual([expect.stringMatching(/^BANK_ADAPTER: /)]);
+  });
+
   test('development needs nothing: SQLite under data/, port 4000, dev keys generated once under DATA_DIR', () => {
     const dataDir = newDataDir();
     const config = loadConfig({ DATA_DIR: dataDir });
