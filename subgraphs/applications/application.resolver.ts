@@ -4,7 +4,7 @@ import { ValidateNested } from 'class-validator';
 import { echo, invalidInput, notFound } from '../../platform/errors';
 import { Guard, requireWriter } from '../kit/scope';
 import { PageArgs, paginate } from '../kit/pagination';
-import { rule } from '../kit/validation';
+import { rule, UUID } from '../kit/validation';
 import type { Context } from '../kit/subgraph';
 import { Application } from './application.entity';
 import { ApplicationFilter, ApplicationsArgs, CheckApplicationInput, DepartmentDecisionInput, DepartmentProgressInput, ResubmitApplicationInput, SubmitApplicationInput } from './application.inputs';
@@ -16,7 +16,6 @@ import { applicationScope, canReadApplication, requireApplicationReader } from '
 import { checkApplication, recordDepartmentDecision, recordDepartmentProgress, resubmitApplication } from './transitions';
 
 type Ctx = Context<ApplicationsLoaders>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RECEIPT = /^\d{6}-\d{8}-\d{6}$/;
 const MAX_PAGE = 100;
 

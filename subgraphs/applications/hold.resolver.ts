@@ -8,7 +8,7 @@ import { maskBankAccount } from '../kit/mask';
 import { Guard, requireWriter } from '../kit/scope';
 import { nowOf } from '../kit/services';
 import type { Context } from '../kit/subgraph';
-import { BankAccountNumber, rule, SafeText, unsafeTextProblem } from '../kit/validation';
+import { BankAccountNumber, rule, SafeText, unsafeTextProblem, UUID } from '../kit/validation';
 import { ApplicationStep } from './application.entity';
 import { ApplicationView } from './application.types';
 import { applicationView } from './application.view';
@@ -20,7 +20,6 @@ import { ApplicationEvent, APPLICATIONS_FAMILY, STATUS_NAMES, TimelineNote } fro
 
 type Ctx = Context<ApplicationsLoaders>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REASON_MAX = 1000;
 
 /**

@@ -17,8 +17,8 @@ import { WhiteListResolver } from './white-list.resolver';
 import { ArchiveResolver } from './archive/archive.resolver';
 import { ArchivedDossier } from './archive/dossier.entity';
 import { paymentSettledConsumer } from './archive/payment-settled';
+import { UUID } from '../kit/validation';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * 县行政审批局 — 一窗受理, the front store: applications through every channel (online, the hall

@@ -10,8 +10,8 @@ import { missingRequired, resolveMaterials } from './intake';
 import { canReadApplication } from './scope';
 import { enterJointAudit } from './joint-audit-step';
 import { fire } from './workflow';
+import { UUID } from '../kit/validation';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const unique = (items: string[]) => [...new Set(items.map((s) => s.trim()).filter(Boolean))];
 
 /**

@@ -8,7 +8,7 @@ import { paginate, PageArgs } from '../kit/pagination';
 import { Guard, requireAuthenticated, requireWriter } from '../kit/scope';
 import { nowOf } from '../kit/services';
 import type { Context } from '../kit/subgraph';
-import { rule } from '../kit/validation';
+import { rule, UUID } from '../kit/validation';
 import { Application } from './application.entity';
 import { ApplicationConnection } from './application.types';
 import { applicationView } from './application.view';
@@ -21,7 +21,6 @@ import { emitChunk, resumeStalledConfirmations, WHITE_LIST_RESUME_AFTER_MS, whit
 
 type Ctx = Context<ApplicationsLoaders>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 registerEnumType(ConfirmationState, {
   name: 'WhiteListConfirmationState',

@@ -1,26 +1,15 @@
-import { Ctx, Directive, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
-import { echo, invalidInput } from '../../platform/errors';
+import { applicationKeyType, parseApplicationReference, type ApplicationKey } from '../kit/application-key';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../kit/subgraph';
 import { requireCaseReader, canSeeCase } from './access';
 import { DepartmentCase } from './department-case.entity';
 import type { DepartmentsLoaders } from './loaders';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The applications subgraph's Application, by its key only: this subgraph adds `departmentCase` to it. */
-@ObjectType('Application')
-@Directive('@key(fields: "id")')
-export class ApplicationReference {
-  @Field(() => ID)
-  id!: string;
-}
-
-/** An `_entities` representation of Application: its id, checked (representations arrive as `_Any`). */
-export function applicationReference(reference: Record<string, unknown>): ApplicationReference {
-  const id = reference.id;
-  if (typeof id !== 'string' || !UUID.test(id)) throw invalidInput([{ field: 'id', message: `实体引用的申请 id 无效：“${echo(id)}”` }]);
-  return { id };
-}
+export const ApplicationReference = applicationKeyType();
+export type ApplicationReference = ApplicationKey;
+/** An `_entities` representation of Application: its id, checked. */
+export const applicationReference = parseApplicationReference;
 
 @Resolver(() => ApplicationReference)
 export class ApplicationDepartmentCaseResolver {

@@ -3,10 +3,9 @@ import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'ty
 import { echo } from '../../platform/errors';
 import { FenScalar } from '../kit/money';
 import { ConnectionType, PageArgs } from '../kit/pagination';
-import { BankAccountNumber, CalendarDate, rule, SafeText, unsafeTextProblem } from '../kit/validation';
+import { BankAccountNumber, CalendarDate, rule, SafeText, unsafeTextProblem, UUID } from '../kit/validation';
 import { DepartmentCase, DepartmentCaseStatus, DepartmentOutcome } from './department-case.entity';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A case id: a UUID, checked before anything is loaded. */
 export const CaseIdRule = () => rule('caseId', (value) => (typeof value === 'string' && UUID.test(value) ? undefined : `办件编号应为 UUID，收到“${echo(value)}”`));

@@ -1,4 +1,5 @@
 import { echo } from '../../platform/errors';
+import { UUID } from '../kit/validation';
 
 /**
  * The events the departments subgraph reads and writes (docs/events.md, docs/departments.md).
@@ -46,7 +47,6 @@ export interface DepartmentCaseEventPayload {
   recordId?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && [...v].length <= max;
 
 /**

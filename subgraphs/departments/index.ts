@@ -8,8 +8,8 @@ import { dispatchConsumer } from './dispatch.consumer';
 import { createDepartmentsLoaders, type DepartmentsLoaders } from './loaders';
 import { postgresqlMigrations, sqliteMigrations } from './migrations';
 import { pushConsumer } from './push.consumer';
+import { UUID } from '../kit/validation';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * 前店后厂, the back: the reference department back office built on the kit (docs/departments.md).

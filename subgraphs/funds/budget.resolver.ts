@@ -7,7 +7,7 @@ import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
 import { Guard, regionCondition } from '../kit/scope';
 import { nowOf } from '../kit/services';
 import type { Context } from '../kit/subgraph';
-import { IntRange, RegionCode, rule } from '../kit/validation';
+import { IntRange, RegionCode, rule, UUID } from '../kit/validation';
 import { canSeeBudget, requireBudgetReader, requireBudgetWriter } from './access';
 import { adjust, assign, moveToPayer, remainingOf, splitAmount } from './budget.service';
 import { BudgetEntry, BudgetIndicator } from './entities';
@@ -15,7 +15,6 @@ import type { FundsLoaders } from './loaders';
 import { retryWaiting } from './payment.service';
 
 type FundsContext = Context<FundsLoaders>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE = 100;
 
 const Reason = () =>

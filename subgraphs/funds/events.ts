@@ -1,4 +1,5 @@
 import { echo } from '../../platform/errors';
+import { UUID } from '../kit/validation';
 
 /** The applications subgraph's family and the event that makes a payment order (described again, not imported). */
 export const APPLICATIONS_FAMILY = 'applications';
@@ -42,7 +43,6 @@ export interface AwaitingPaymentPayload {
   payeeBank: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && [...v].length <= max;
 
 /** What is wrong with an `application.awaiting_payment` payload, or undefined (a malformed event is the producer's bug: thrown, retried, logged). */

@@ -6,7 +6,7 @@ import { ConnectionType, PageArgs, paginate } from '../kit/pagination';
 import { Guard, regionCondition } from '../kit/scope';
 import { nowOf } from '../kit/services';
 import type { Context } from '../kit/subgraph';
-import { CalendarDate, rule } from '../kit/validation';
+import { CalendarDate, rule, UUID } from '../kit/validation';
 import { canSeeOrder, requireOrderReader, requirePayer, requireReconciler, seesFullAccount } from './access';
 import { ApplicationReference } from './application.stub';
 import { bankOf } from './bank-of';
@@ -15,7 +15,6 @@ import type { FundsLoaders } from './loaders';
 import { reconcile, retryOrder, sendOrder } from './payment.service';
 
 type FundsContext = Context<FundsLoaders>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE = 100;
 const MAX_BATCH = 100;
 

@@ -169,3 +169,5 @@ export const POLICY_CODE_PATTERN = /^[A-Z]{2,6}-\d{4}-\d{3}$/;
 export const PolicyCode = () =>
   rule('policyCode', (value) => (typeof value === 'string' && POLICY_CODE_PATTERN.test(value) ? undefined : `政策编号应形如 XG-2026-001，收到“${echo(value)}”`));
 
+/** An id the platform issued (`randomUUID()`: lowercase): checked before any lookup, in arguments and representations. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -4,7 +4,7 @@ import { forbidden, notFound } from '../../../platform/errors';
 import { regionCovers, type Identity } from '../../../platform/identity';
 import { Guard, regionCondition, requireRole } from '../../kit/scope';
 import type { Context } from '../../kit/subgraph';
-import { RegionCode, rule } from '../../kit/validation';
+import { RegionCode, rule, UUID } from '../../kit/validation';
 import { Application } from '../application.entity';
 import type { ApplicationsLoaders } from '../loaders';
 import { verifyDossier } from './dossier';
@@ -12,7 +12,6 @@ import { ArchivedDossier } from './dossier.entity';
 
 type Ctx = Context<ApplicationsLoaders>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Who reads archived dossiers: the auditor any, the Approval Bureau its region's, the enterprise its own. */
 const DOSSIER_READERS = ['AUDITOR', 'APPROVAL_BUREAU', 'ENTERPRISE'] as const;
 const VERIFIERS = ['AUDITOR', 'APPROVAL_BUREAU'] as const;

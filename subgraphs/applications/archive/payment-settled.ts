@@ -3,7 +3,7 @@ import { AppError, echo, ErrorCode } from '../../../platform/errors';
 import { runAsSystem } from '../../kit/audit-trail';
 import type { Consumer, DomainEvent } from '../../kit/events/types';
 import { nowOf } from '../../kit/services';
-import { unsafeTextProblem } from '../../kit/validation';
+import { unsafeTextProblem, UUID } from '../../kit/validation';
 import { Application, ApplicationStep } from '../application.entity';
 import { fire, type WorkflowActor } from '../workflow/fire';
 import { STATUS_NAMES } from '../workflow/table';
@@ -46,7 +46,6 @@ export const ARCHIVE_CONSUMER = 'applications-pay-archive';
 export const ARCHIVE_SUBJECT = 'system:applications-pay-archive';
 const SYSTEM: WorkflowActor = { role: 'SYSTEM', subject: ARCHIVE_SUBJECT };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
 const fen = (v: unknown, min: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;

@@ -10,10 +10,11 @@ import type { UploadsDefinition } from '../../kit/uploads';
 import { ApplicationMaterial } from '../application.entity';
 import { canReadApplication } from '../scope';
 import { MaterialUpload } from './material-upload.entity';
+import { UUID } from '../../kit/validation';
+export { UUID };
 
 /** The query parameter naming the enterprise an upload is for. */
 export const CREDIT_CODE_PARAM = 'creditCode';
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** The windows (受理部门: 县行政审批局, 经开区管委会): their clerks take materials for enterprises. */
 const INTAKE_DEPARTMENTS = new Set(DEPARTMENTS.filter((d) => d.functions.includes('INTAKE')).map((d) => d.code));
 const SUBJECT_MAX = 128;

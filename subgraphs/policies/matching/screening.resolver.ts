@@ -9,7 +9,7 @@ import { checkPageSize, decodeCursor, encodeCursor } from '../../kit/pagination'
 import { assertCanReadPopulation, parsePopulationRegion } from '../../kit/population';
 import { requireAuthenticated } from '../../kit/scope';
 import type { Context } from '../../kit/subgraph';
-import { CalendarDate } from '../../kit/validation';
+import { CalendarDate, UUID } from '../../kit/validation';
 import { Policy } from '../policy.entity';
 import { assertCanSee, policyViews } from '../policy.service';
 import { PolicyScreeningRun } from './screening-run.entity';
@@ -60,7 +60,6 @@ interface Screened extends PolicyScreening {
  */
 const decoded = new LRUCache<string, StoredEntries>({ max: 8 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function explainAll(policy: PublishedPolicy, population: Population, entries: ReturnType<typeof screenPopulation>['eligible'], today: string): StoredEntry[] {
   return entries.map((entry) => {

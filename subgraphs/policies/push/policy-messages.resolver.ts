@@ -4,7 +4,7 @@ import { echo, invalidInput, notFound } from '../../../platform/errors';
 import { checkPageSize, CURSOR_PROBLEM, decodeCursor, encodeCursor, PageArgs } from '../../kit/pagination';
 import { assertCanReadEnterpriseKey, Guard, requireAuthenticated, requireWriter } from '../../kit/scope';
 import type { Context } from '../../kit/subgraph';
-import { rule } from '../../kit/validation';
+import { rule, UUID } from '../../kit/validation';
 import { MatchingEnterprise } from '../matching/enterprise.stub';
 import type { PoliciesLoaders } from '../matching/loader';
 import { PolicyMessage, PolicyMessageConnection } from './policy-message.entity';
@@ -12,7 +12,6 @@ import { PolicyMessage, PolicyMessageConnection } from './policy-message.entity'
 type Ctx = Context<PoliciesLoaders>;
 const MAX_PAGE = 100;
 const MAX_IDS = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 @ArgsType()
 class PolicyMessagesArgs extends PageArgs {
